@@ -1,0 +1,58 @@
+"""The application factory: settings in, a wired FastAPI app out."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from partnerhub import __version__
+from partnerhub.auth.api import router as auth_router
+from partnerhub.config import Settings
+from partnerhub.context import AppContext, build_context
+from partnerhub.customers.api import router as customers_router
+from partnerhub.http.errors import install_error_handlers
+from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
+from partnerhub.http.responses import ApiJSONResponse
+from partnerhub.ops.api import router as ops_router
+from partnerhub.ops.ratelimit import DatabaseRateLimitStore, RateLimiter, RateLimitStore, RedisRateLimitStore
+
+DESCRIPTION = """
+partnerhub speaks the Huawei Cloud BSS partner API: the same paths, snake_case fields and `CBC.*` error
+codes, so the official `huaweicloudsdkbss` SDK works against it with only the endpoint changed.
+
+**Authentication**: `SDK-HMAC-SHA256` AK/SK signatures (`Authorization` header, `X-Sdk-Date` within
+±15 minutes), or `X-Auth-Token` from `POST /v3/auth/tokens`. **Language**: `X-Language: zh-cn | en-us`.
+Every response carries `X-Request-Id`. Errors are `{"error_code": "CBC.xxxx", "error_msg": "..."}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> FastAPI:
+    ctx = context or build_context(settings or Settings())
+    app = FastAPI(
+        title="partnerhub",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=ApiJSONResponse,
+    )
+    app.state.ctx = ctx
+    store: RateLimitStore = (
+        RedisRateLimitStore(ctx.settings.redis_url) if ctx.settings.redis_url else DatabaseRateLimitStore(ctx.sessions)
+    )
+    app.state.rate_limiter = RateLimiter(store)
+    metrics = Metrics()
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    for router in (ops_router, auth_router, customers_router):
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes,
+                       default_language=ctx.settings.default_language)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for ``partnerhub serve`` workers: settings from the environment, logging configured."""
+    from partnerhub.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    return create_app(settings)

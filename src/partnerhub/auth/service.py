@@ -1,0 +1,124 @@
+"""Authentication: AK/SK signatures, password logins that issue tokens, and token checks.
+
+Tokens are 43 random URL-safe characters; only their keyed hash is stored. Secret keys are stored sealed
+with the master key and opened only to recompute a signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from partnerhub.auth import signing
+from partnerhub.auth.models import AuthToken
+from partnerhub.auth.principals import Principal, SubjectKind
+from partnerhub.auth.repository import TokenRepository
+from partnerhub.context import AppContext
+from partnerhub.customers.repository import CustomerRepository
+from partnerhub.errors import ApiError, AuthenticationFailed
+from partnerhub.kit.crypto import random_token
+from partnerhub.kit.passwords import verify_password
+from partnerhub.partners.models import Partner
+from partnerhub.partners.repository import AccessKeyRepository, PartnerRepository
+
+TOKEN_PURPOSE = "auth-token"
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    method: str
+    path: str
+    raw_query: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    issued_at: datetime
+    subject_kind: SubjectKind
+    subject_id: str
+    login_name: str
+
+
+def partner_principal(partner: Partner, rate_key: str, access_key: str | None = None) -> Principal:
+    return Principal(SubjectKind.PARTNER, partner.id, partner.kind, rate_key, access_key)
+
+
+def authenticate_signature(session: Session, ctx: AppContext, request: SignedRequest) -> Principal:
+    keys = AccessKeyRepository(session)
+    owners: dict[str, str] = {}
+
+    def secret_for(access_key: str) -> str | None:
+        key = keys.get_active(access_key)
+        if key is None:
+            return None
+        owners[access_key] = key.partner_id
+        return ctx.master_key.open_sealed(key.secret_sealed)
+
+    access_key = signing.verify_request(
+        method=request.method,
+        path=request.path,
+        raw_query=request.raw_query,
+        headers=request.headers,
+        body=request.body,
+        secret_for=secret_for,
+        now=ctx.clock.now(),
+        max_skew=timedelta(seconds=ctx.settings.signature_max_skew_seconds),
+    )
+    partner = PartnerRepository(session).get(owners[access_key])
+    if partner is None:
+        raise AuthenticationFailed("key without partner")
+    domain_id = {k.lower(): v for k, v in request.headers.items()}.get("x-domain-id")
+    if domain_id is not None and domain_id.strip() != partner.id:
+        raise AuthenticationFailed("x-domain-id does not match the access key's account")
+    return partner_principal(partner, access_key, access_key)
+
+
+def authenticate_token(session: Session, ctx: AppContext, token: str) -> Principal:
+    record = TokenRepository(session).get(ctx.master_key.keyed_hash(TOKEN_PURPOSE, token))
+    if record is None or record.expires_at <= ctx.clock.now():
+        raise ApiError("CBC.0154")
+    if record.subject_kind == SubjectKind.PARTNER:
+        partner = PartnerRepository(session).get(record.subject_id)
+        if partner is None:
+            raise ApiError("CBC.0154")
+        return partner_principal(partner, f"token:{partner.id}")
+    customer = CustomerRepository(session).get(record.subject_id)
+    if customer is None:
+        raise ApiError("CBC.0154")
+    return Principal(SubjectKind.CUSTOMER, customer.id, None, f"token:{customer.id}")
+
+
+def login_with_password(session: Session, ctx: AppContext, *, name: str, password: str) -> IssuedToken:
+    """A partner login name first, then a customer login name. One failure code for every cause."""
+    partner = PartnerRepository(session).by_account_name(name)
+    subject: tuple[SubjectKind, str, str, str | None] | None = None
+    if partner is not None:
+        subject = (SubjectKind.PARTNER, partner.id, partner.account_name, partner.password_hash)
+    else:
+        customer = CustomerRepository(session).by_domain_name(name)
+        if customer is not None:
+            subject = (SubjectKind.CUSTOMER, customer.id, customer.domain_name, customer.password_hash)
+    stored_hash = subject[3] if subject else None
+    if not verify_password(stored_hash, password) or subject is None:
+        raise AuthenticationFailed("bad login name or password")
+    kind, subject_id, login, _ = subject
+    token = random_token()
+    now = ctx.clock.now()
+    expires = now + timedelta(seconds=ctx.settings.token_lifetime_seconds)
+    TokenRepository(session).add(
+        AuthToken(
+            token_hash=ctx.master_key.keyed_hash(TOKEN_PURPOSE, token),
+            subject_kind=kind.value,
+            subject_id=subject_id,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    return IssuedToken(token, expires, now, kind, subject_id, login)

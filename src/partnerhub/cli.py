@@ -1,0 +1,177 @@
+"""The operator CLI: ``partnerhub db|serve|partner|key|demo``. Every command opens one transaction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress
+from sqlalchemy.orm import Session
+
+from partnerhub.config import Settings
+from partnerhub.context import AppContext, build_context
+from partnerhub.db import migrate
+from partnerhub.db.session import session_scope
+from partnerhub.errors import ApiError
+from partnerhub.partners.models import PartnerKind
+from partnerhub.partners.service import create_partner, issue_key, list_partners, revoke_key
+
+app = typer.Typer(help="partnerhub operator commands.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+partner_app = typer.Typer(help="Partners.", no_args_is_help=True)
+key_app = typer.Typer(help="API access keys (AK/SK).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(partner_app, name="partner")
+app.add_typer(key_app, name="key")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+class KindOption(StrEnum):
+    distributor = "distributor"
+    reseller = "reseller"
+    solution_provider = "solution-provider"
+
+
+def _context() -> AppContext:
+    return build_context(Settings())
+
+
+@contextmanager
+def _transaction() -> Iterator[tuple[Session, AppContext]]:
+    ctx = _context()
+    try:
+        with session_scope(ctx.sessions) as session:
+            yield session, ctx
+    except ApiError as exc:
+        typer.echo(f"error: {exc.code} {exc.message('en-us')}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        ctx.engine.dispose()
+
+
+def _emit(data: Any, as_json: bool, text: str) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str) if as_json else text)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url())
+    typer.echo(f"database at {migrate.head_revision()}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes; state lives in the database.")] = 1,
+) -> None:
+    """Serve the API, /docs and /metrics."""
+    import uvicorn
+
+    uvicorn.run("partnerhub.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_config=None, proxy_headers=False)
+
+
+@partner_app.command("create")
+def partner_create(
+    kind: Annotated[KindOption, typer.Option(help="Partner kind.")],
+    name: Annotated[str, typer.Option(help="Company name.")],
+    parent: Annotated[str | None, typer.Option(help="Distributor id (resellers only).")] = None,
+    mobile: Annotated[str | None, typer.Option(help="Contact mobile.")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact e-mail.")] = None,
+    password: Annotated[str | None, typer.Option(help="Console / token login password.")] = None,
+    login: Annotated[str | None, typer.Option(help="Login name (default: generated).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a partner."""
+    with _transaction() as (session, ctx):
+        partner = create_partner(session, ctx.clock, kind=PartnerKind(kind.value.replace("-", "_")), name=name,
+                                 account_name=login, parent_id=parent, mobile=mobile, email=email,
+                                 password=password)
+        data = {"id": partner.id, "kind": partner.kind, "name": partner.name, "login": partner.account_name,
+                "parent_id": partner.parent_id, "xaccount_type": partner.xaccount_type}
+    _emit(data, as_json, f"created {data['kind']} {data['id']} (login {data['login']})")
+
+
+@partner_app.command("list")
+def partner_list(as_json: JsonFlag = False) -> None:
+    """List partners (contact data masked)."""
+    from partnerhub.kit.masking import mask_email, mask_mobile
+
+    with _transaction() as (session, _):
+        rows = [{"id": p.id, "kind": p.kind, "name": p.name, "login": p.account_name, "parent_id": p.parent_id,
+                 "status": p.status, "mobile": mask_mobile(p.mobile), "email": mask_email(p.email)}
+                for p in list_partners(session)]
+    text = "\n".join(f"{r['id']}  {r['kind']:<17} {r['login']:<24} {r['name']}" for r in rows) or "no partners"
+    _emit(rows, as_json, text)
+
+
+@key_app.command("create")
+def key_create(
+    partner: Annotated[str, typer.Option(help="Partner id.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Issue an AK/SK pair. The secret key is shown once and never again."""
+    with _transaction() as (session, ctx):
+        issued = issue_key(session, ctx.clock, ctx.master_key, partner)
+    data = {"access_key": issued.access_key, "secret_key": issued.secret_key, "partner_id": issued.partner_id}
+    _emit(data, as_json, f"access key {issued.access_key}\nsecret key {issued.secret_key}  (shown once)")
+
+
+@key_app.command("revoke")
+def key_revoke(access_key: str, as_json: JsonFlag = False) -> None:
+    """Revoke an access key; requests signed with it fail from now on."""
+    with _transaction() as (session, ctx):
+        found = revoke_key(session, ctx.clock, access_key)
+    if not found:
+        typer.echo("error: no such access key", err=True)
+        raise typer.Exit(2)
+    _emit({"access_key": access_key, "status": "revoked"}, as_json, f"revoked {access_key}")
+
+
+@app.command()
+def demo(
+    customers: Annotated[int, typer.Option(help="How many demo customers to create.")] = 6,
+    as_json: JsonFlag = False,
+) -> None:
+    """Seed a demo hierarchy once (a distributor, two resellers, customers) and print logins and keys."""
+    from partnerhub.demo import seed_demo
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url())
+    with _transaction() as (session, ctx), Progress(transient=True, disable=as_json or customers < 10_000) as bar:
+        task = bar.add_task("customers", total=customers)
+        result = seed_demo(session, ctx, customers=customers, progress=lambda n: bar.advance(task, n))
+    data = {"created": result.created, "logins": result.logins, "customers": result.customers,
+            "keys": [{"access_key": k.access_key, "secret_key": k.secret_key, "partner_id": k.partner_id}
+                     for k in result.keys]}
+    if as_json:
+        _emit(data, True, "")
+        return
+    if not result.created:
+        typer.echo("demo data already present (secret keys are shown only once; `partnerhub key create` makes more)")
+    for login in result.logins:
+        typer.echo(f"{login['kind']:<12} login {login['login']:<20} id {login['partner_id']}"
+                   + (f"  password {login['password']}" if "password" in login else ""))
+    for key in result.keys:
+        typer.echo(f"key for {key.partner_id}: AK {key.access_key}  SK {key.secret_key}")
+    if result.created:
+        typer.echo(f"{result.customers} demo customers created")
+
+
+def main() -> None:
+    app(prog_name="partnerhub")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

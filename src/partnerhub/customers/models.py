@@ -1,0 +1,58 @@
+"""Customers and their association with a partner.
+
+``mobile`` keeps NULL (never given) apart from ``""`` (given as empty), as the API demands.
+An association is active while ``active_customer_id`` holds the customer id; the unique constraint on it
+allows exactly one active association per customer on both engines (NULLs never collide).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from partnerhub.db.base import Base, UTCDateTime
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        UniqueConstraint("owner_partner_id", "xaccount_type", "xaccount_id"),
+        Index("ix_customers_mobile", "mobile"),
+        Index("ix_customers_email_key", "email_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    domain_name: Mapped[str] = mapped_column(String(64))
+    domain_name_key: Mapped[str] = mapped_column(String(64), unique=True)
+    mobile_country: Mapped[str | None] = mapped_column(String(8))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(256))
+    email_key: Mapped[str | None] = mapped_column(String(256))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    xaccount_id: Mapped[str] = mapped_column(String(128))
+    xaccount_type: Mapped[str] = mapped_column(String(64))
+    owner_partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    """The partner that created the customer (xaccount ids are unique per partner)."""
+    customer_type: Mapped[int] = mapped_column(Integer, default=-1)
+    verified_status: Mapped[int] = mapped_column(Integer, default=-1)
+    real_name: Mapped[str | None] = mapped_column(String(255))
+    freeze_type: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(String(64))
+    customer_level: Mapped[str | None] = mapped_column(String(8))
+    close_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Association(Base):
+    __tablename__ = "associations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    association_type: Mapped[int] = mapped_column(Integer)
+    """1 = referral (顾问销售), 2 = resale (代售)."""
+    associated_on: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active_customer_id: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -1,0 +1,158 @@
+"""The one registry of ``CBC.*`` error codes and the exception every layer raises.
+
+A code carries its HTTP status and a message in zh-cn and en-us. Services raise ``ApiError("CBC.xxxx")``;
+the app's handlers render ``{"error_code", "error_msg"}`` in the language the caller asked for
+(``X-Language``). Batch operations put the same pair into ``error_details`` with HTTP 200.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["zh-cn", "en-us"]
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    status: int
+    zh: str
+    en: str
+
+    def message(self, language: Language) -> str:
+        return self.zh if language == "zh-cn" else self.en
+
+
+_CODES: list[ErrorCode] = [
+    ErrorCode("CBC.0000", 200, "成功。", "Success."),
+    ErrorCode("CBC.0100", 400, "参数错误。", "Invalid parameter."),
+    ErrorCode("CBC.0101", 400, "参数无效。", "Parameter value not allowed."),
+    ErrorCode("CBC.0150", 403, "非法操作。", "Illegal operation."),
+    ErrorCode("CBC.0151", 403, "访问拒绝。", "Access denied."),
+    ErrorCode("CBC.0154", 401, "token非法/过期。", "The token is invalid or has expired."),
+    ErrorCode("CBC.0155", 403, "不允许执行当前请求。", "The current request is not allowed."),
+    ErrorCode("CBC.0250", 429, "消息流量控制。", "Too many requests; slow down and retry later."),
+    ErrorCode("CBC.0404", 404, "请求的资源不存在。", "The requested resource does not exist."),
+    ErrorCode("CBC.0405", 405, "请求方法不允许。", "Method not allowed."),
+    ErrorCode("CBC.0409", 409, "请求冲突。", "The request conflicts with another request."),
+    ErrorCode("CBC.0413", 413, "请求体过大。", "Request body too large."),
+    ErrorCode("CBC.0415", 415, "不支持的媒体类型。", "Unsupported media type; send application/json."),
+    ErrorCode("CBC.0501", 501, "该功能尚未实现。", "Not implemented."),
+    ErrorCode("CBC.0999", 500, "其他错误。", "Unexpected error."),
+    ErrorCode("CBC.5001", 400, "非合作伙伴。", "Not a partner."),
+    ErrorCode("CBC.5002", 400, "合作伙伴的客户不存在。", "The partner's customer does not exist."),
+    ErrorCode("CBC.5003", 400, "余额不足。", "Insufficient balance."),
+    ErrorCode("CBC.5017", 400, "客户手机号格式不合法。", "Invalid mobile number format."),
+    ErrorCode(
+        "CBC.5021",
+        400,
+        "顾问销售模式下不能给客户调账和回收。",
+        "Funds cannot be adjusted or reclaimed for customers associated in Referral mode.",
+    ),
+    ErrorCode("CBC.99000000", 400, "无对该客户的操作权限。", "No permission to operate on this customer."),
+    ErrorCode("CBC.99000012", 400, "额度不存在或者额度状态不正确。", "The quota does not exist or is in a wrong state."),
+    ErrorCode("CBC.99000013", 400, "优惠券额度不足。", "Insufficient coupon quota."),
+    ErrorCode("CBC.99000014", 400, "该券不能发给该合作类型的客户。", "The coupon cannot be issued to this association type."),
+    ErrorCode("CBC.99000015", 400, "此状态的额度不支持发放。", "A quota in this state cannot be issued."),
+    ErrorCode("CBC.99000017", 400, "额度未生效或者已过期。", "The quota is not effective yet or has expired."),
+    ErrorCode("CBC.99000018", 400, "券面值不得小于最小值。", "The face value is below the minimum."),
+    ErrorCode("CBC.99000019", 400, "券面值不得大于最大值。", "The face value exceeds the maximum."),
+    ErrorCode("CBC.99000023", 400, "券的云服务限制、产品限制超出额度的限制。", "The coupon's limits exceed the quota's limits."),
+    ErrorCode("CBC.99000026", 400, "验证码错误。", "Incorrect verification code."),
+    ErrorCode("CBC.99000027", 400, "验证码过期。", "Expired verification code."),
+    ErrorCode("CBC.99000029", 400, "客户手机号已经存在。", "The mobile number already exists."),
+    ErrorCode("CBC.99000030", 400, "手机号注册数量超过上限。", "The mobile number exceeds the registration limit."),
+    ErrorCode("CBC.99000031", 400, "客户登录名格式不合法。", "Invalid DomainName."),
+    ErrorCode("CBC.99000035", 400, "非合作伙伴子客户。", "Not a sub-customer of the partner."),
+    ErrorCode("CBC.99000036", 400, "客户密码格式不合法。", "Invalid password."),
+    ErrorCode("CBC.99000037", 400, "您没有操作该云经销商的权限。", "You have no permission on this cloud reseller."),
+    ErrorCode("CBC.99000038", 400, "客户登录名已经存在。", "The login name already exists."),
+    ErrorCode("CBC.99000039", 400, "xaccountId重复。", "Duplicate xaccount_id."),
+    ErrorCode("CBC.99000045", 400, "不能回收发给顾问销售子客户的券。", "Coupons of Referral customers cannot be reclaimed."),
+    ErrorCode("CBC.99000047", 400, "可回收金额的子客户拨款账户不存在。", "The customer has no partner-funded account."),
+    ErrorCode("CBC.99000048", 400, "该券已经过期或者已经被回收。", "The coupon has expired or was already reclaimed."),
+    ErrorCode("CBC.99004008", 400, "有验证码,但是已经失效。", "The verification code has expired."),
+    ErrorCode(
+        "CBC.99004009",
+        400,
+        "有验证码,但是校验失败次数已经大于3。",
+        "The verification code failed more than 3 checks and is no longer valid.",
+    ),
+    ErrorCode("CBC.99004010", 400, "校验客户端输入的验证码错误。", "Incorrect verification code."),
+    ErrorCode(
+        "CBC.99004015",
+        400,
+        "发送验证码次数已达到上限(15次/小时,60次/天)。",
+        "Verification code send limit reached (15 per hour, 60 per day).",
+    ),
+    ErrorCode("CBC.99005003", 400, "余额不足。", "Insufficient balance."),
+    ErrorCode("CBC.99007188", 400, "该客户已经实名认证或者实名认证在审核中。", "The customer is already verified or under review."),
+    ErrorCode("CBC.99007191", 400, "客户实名认证次数超过最大配置值。", "Too many real-name authentication attempts."),
+    ErrorCode("CBC.99007202", 400, "实名认证校验失败。", "Real-name authentication failed."),
+    ErrorCode(
+        "CBC.99007255",
+        400,
+        "持卡人身份信息或手机号输入不正确。",
+        "The cardholder's identity or mobile number is incorrect.",
+    ),
+]
+
+REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}
+
+# Authentication failures share one body whatever the cause, so a caller cannot probe which part failed.
+AUTH_FAILURE_CODE = "APIGW.0301"
+AUTH_FAILURE_MESSAGE = "Incorrect IAM authentication information: verify aksk signature fail"
+
+
+def lookup(code: str) -> ErrorCode:
+    return REGISTRY[code]
+
+
+class ApiError(Exception):
+    """An expected failure with a registered code. ``field`` names the offending input, when there is one."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        field: str | None = None,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        if code not in REGISTRY:
+            raise KeyError(f"unregistered error code {code}")
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.detail = detail
+        self.headers = headers or {}
+
+    @property
+    def status(self) -> int:
+        return REGISTRY[self.code].status
+
+    def message(self, language: Language) -> str:
+        base = REGISTRY[self.code].message(language)
+        extra = [part for part in (self.field, self.detail) if part]
+        if not extra:
+            return base
+        joiner = "：" if language == "zh-cn" else ": "
+        return base.rstrip("。.") + joiner + ", ".join(extra)
+
+    def as_detail(self, language: Language, item_id: str) -> dict[str, str]:
+        """The ``error_details`` entry of a batch operation."""
+        return {"error_code": self.code, "error_msg": self.message(language), "id": item_id}
+
+
+class AuthenticationFailed(Exception):
+    """Any AK/SK failure. Rendered as one fixed 401 body; the reason is only for the server's own log."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invalid(field: str, detail: str | None = None) -> ApiError:
+    """Shorthand for the generic parameter error naming its field."""
+    return ApiError("CBC.0100", field=field, detail=detail)

@@ -1,0 +1,110 @@
+"""FastAPI dependencies: the app context, the request's session, the caller and its rate limit.
+
+``DbSession`` commits when the handler returns normally and before the response is sent, so a failed
+commit becomes an error response instead of a false success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from partnerhub.auth.principals import Principal, SubjectKind
+from partnerhub.auth.service import SignedRequest, authenticate_signature, authenticate_token
+from partnerhub.context import AppContext
+from partnerhub.db.session import session_scope
+from partnerhub.errors import ApiError, AuthenticationFailed, Language
+from partnerhub.ops.ratelimit import RateLimiter, retry_after_header
+
+
+def get_context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+Context = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(ctx: Context) -> Iterator[Session]:
+    with ctx.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def request_language(request: Request) -> Language:
+    wanted = request.headers.get("x-language", "").strip().lower()
+    if wanted in ("zh-cn", "en-us"):
+        return wanted  # type: ignore[return-value]
+    default: Language = request.app.state.ctx.settings.default_language
+    return default
+
+
+RequestLanguage = Annotated[Language, Depends(request_language)]
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def authenticate(request: Request, ctx: Context, body: bytes = Depends(raw_body)) -> Principal:
+    """Identify the caller in a short transaction of its own, then count it against its rate limit.
+
+    Neither step may run inside the handler's transaction: on SQLite that transaction holds the write
+    lock, and the rate-limit counter needs it too.
+    """
+    token = request.headers.get("x-auth-token")
+    if not token and not request.headers.get("authorization"):
+        raise AuthenticationFailed("no credentials")
+    with session_scope(ctx.sessions) as session:
+        if token:
+            principal = authenticate_token(session, ctx, token)
+        else:
+            signed = SignedRequest(
+                method=request.method,
+                path=request.url.path,
+                raw_query=request.url.query,
+                headers=dict(request.headers),
+                body=body,
+            )
+            principal = authenticate_signature(session, ctx, signed)
+    request.state.principal = principal
+    _enforce_rate_limit(request, ctx, principal)
+    return principal
+
+
+def _enforce_rate_limit(request: Request, ctx: AppContext, principal: Principal) -> None:
+    route = request.scope.get("route")
+    operation = getattr(route, "name", None) or request.url.path
+    limiter: RateLimiter = request.app.state.rate_limiter
+    wait = limiter.check(principal.rate_key, operation, ctx.rate_limits.for_operation(operation))
+    if wait is not None:
+        raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
+
+
+Caller = Annotated[Principal, Depends(authenticate)]
+
+
+def require_partner(principal: Caller) -> Principal:
+    if principal.kind is not SubjectKind.PARTNER:
+        raise ApiError("CBC.0151")
+    return principal
+
+
+def require_customer(principal: Caller) -> Principal:
+    if principal.kind is not SubjectKind.CUSTOMER:
+        raise ApiError("CBC.0151")
+    return principal
+
+
+PartnerCaller = Annotated[Principal, Depends(require_partner)]
+CustomerCaller = Annotated[Principal, Depends(require_customer)]

@@ -1,0 +1,110 @@
+"""Exception → response mapping. Bodies are always ``{"error_code", "error_msg"}``, never a stack trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from partnerhub.errors import (
+    AUTH_FAILURE_CODE,
+    AUTH_FAILURE_MESSAGE,
+    REGISTRY,
+    ApiError,
+    AuthenticationFailed,
+    Language,
+)
+
+log = logging.getLogger("partnerhub.errors")
+
+
+class ErrorBody(BaseModel):
+    error_code: str
+    error_msg: str
+
+
+def render_error_body(code: str, message: str) -> bytes:
+    return json.dumps({"error_code": code, "error_msg": message}, ensure_ascii=False).encode()
+
+
+def _error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(render_error_body(code, message), status_code=status, headers=headers, media_type="application/json")
+
+
+def _language(request: Request) -> Language:
+    wanted = request.headers.get("x-language", "").strip().lower()
+    if wanted in ("zh-cn", "en-us"):
+        return wanted  # type: ignore[return-value]
+    default: Language = request.app.state.ctx.settings.default_language
+    return default
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "header", "path")]
+    return ".".join(location) or "body"
+
+
+async def _on_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _error_response(exc.code, exc.message(_language(request)), exc.status, exc.headers)
+
+
+async def _on_auth_failed(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AuthenticationFailed)
+    log.info("authentication failed", extra={"reason": exc.reason})
+    return _error_response(AUTH_FAILURE_CODE, AUTH_FAILURE_MESSAGE, 401)
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    first = errors[0] if errors else {}
+    kind = str(first.get("type", ""))
+    detail = "malformed JSON body" if kind == "json_invalid" else str(first.get("msg", "")) or None
+    error = ApiError("CBC.0100", field=_field_of(first) if kind != "json_invalid" else "body", detail=detail)
+    return _error_response(error.code, error.message(_language(request)), 400)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "CBC.0404", 405: "CBC.0405", 413: "CBC.0413", 415: "CBC.0415"}.get(exc.status_code, "CBC.0100")
+    status = exc.status_code if exc.status_code in (404, 405, 413, 415) else 400
+    return _error_response(code, REGISTRY[code].message(_language(request)), status, exc.headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return _error_response("CBC.0999", REGISTRY["CBC.0999"].message(_language(request)), 500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(AuthenticationFailed, _on_auth_failed)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for the codes an operation may answer, grouped by HTTP status."""
+    by_status: dict[int, list[str]] = {}
+    for code in ("CBC.0100", "CBC.0151", "CBC.0250", "CBC.0999", *codes):
+        entry = REGISTRY[code]
+        by_status.setdefault(entry.status, [])
+        if code not in by_status[entry.status]:
+            by_status[entry.status].append(code)
+    by_status.setdefault(401, []).insert(0, AUTH_FAILURE_CODE)
+    result: dict[int | str, dict[str, Any]] = {}
+    for status, status_codes in sorted(by_status.items()):
+        lines = [
+            f"`{code}` {REGISTRY[code].en}" if code in REGISTRY else f"`{code}` {AUTH_FAILURE_MESSAGE} (or CBC.0154 for tokens)"
+            for code in status_codes
+        ]
+        result[status] = {"description": "<br>".join(lines), "model": ErrorBody}
+    return result

@@ -1,0 +1,36 @@
+"""Operational endpoints: liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from partnerhub.db.migrate import is_current
+from partnerhub.http.deps import Context
+from partnerhub.http.responses import json_response
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+def healthz() -> Response:
+    return json_response({"status": "ok"})
+
+
+@router.get("/readyz", summary="Readiness: the database answers and its schema is at the latest migration")
+def readyz(ctx: Context) -> Response:
+    try:
+        with ctx.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current = is_current(ctx.engine)
+    except Exception:  # any database failure means "not ready", never a 500
+        return json_response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    if not current:
+        return json_response({"status": "unavailable", "database": "migrations pending"}, status_code=503)
+    return json_response({"status": "ready", "database": "ok"})
+
+
+@router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
