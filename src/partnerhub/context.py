@@ -20,6 +20,9 @@ class AppContext:
     sessions: sessionmaker[Session]
     master_key: MasterKey
     clock: Clock = field(default_factory=SystemClock)
+    """Business time: code and token expiry, timestamps. Tests inject a FakeClock to move it."""
+    wall_clock: Clock = field(default_factory=SystemClock)
+    """Real time, for what must follow the real world: the ±15 minute window of X-Sdk-Date."""
 
     @property
     def rate_limits(self) -> RateLimits:

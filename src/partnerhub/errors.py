@@ -119,6 +119,7 @@ class ApiError(Exception):
         field: str | None = None,
         detail: str | None = None,
         headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
     ) -> None:
         if code not in REGISTRY:
             raise KeyError(f"unregistered error code {code}")
@@ -127,6 +128,8 @@ class ApiError(Exception):
         self.field = field
         self.detail = detail
         self.headers = headers or {}
+        self.keep_changes = keep_changes
+        """Commit the transaction's work before answering with this error (e.g. a failed-attempt counter)."""
 
     @property
     def status(self) -> int:

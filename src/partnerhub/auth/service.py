@@ -68,7 +68,7 @@ def authenticate_signature(session: Session, ctx: AppContext, request: SignedReq
         headers=request.headers,
         body=request.body,
         secret_for=secret_for,
-        now=ctx.clock.now(),
+        now=ctx.wall_clock.now(),
         max_skew=timedelta(seconds=ctx.settings.signature_max_skew_seconds),
     )
     partner = PartnerRepository(session).get(owners[access_key])

@@ -45,11 +45,17 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Commit when the block succeeds, roll back when it raises. The only place that commits."""
+    """Commit when the block succeeds, roll back when it raises. The only place that commits.
+
+    An error that asks to keep its changes (``keep_changes``, e.g. a failed code attempt) is committed first.
+    """
     with factory() as session:
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as exc:
+            if getattr(exc, "keep_changes", False):
+                session.commit()
+                raise
             session.rollback()
             raise

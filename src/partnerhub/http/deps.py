@@ -29,13 +29,8 @@ Context = Annotated[AppContext, Depends(get_context)]
 
 
 def get_session(ctx: Context) -> Iterator[Session]:
-    with ctx.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope(ctx.sessions) as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

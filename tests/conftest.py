@@ -1,0 +1,144 @@
+"""Shared fixtures: every database test runs on SQLite and, when configured, on PostgreSQL.
+
+The schema is built by the real migrations. A live uvicorn server per backend serves the app so the
+official SDK can drive it; each test starts from empty tables and a clock set to now.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# The SDK writes ~/.huaweicloud/application_id on import; keep it out of the real home.
+os.environ["HOME"] = tempfile.mkdtemp(prefix="partnerhub-test-home-")
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from partnerhub.app import create_app
+from partnerhub.config import RateLimits, Settings
+from partnerhub.context import AppContext, build_context
+from partnerhub.db.migrate import upgrade
+from partnerhub.kit.clock import FakeClock
+from partnerhub.models import Base
+from tests.support import Env, LiveServer
+
+POSTGRES_URL = os.environ.get("PARTNERHUB_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("PARTNERHUB_TEST_REQUIRE_POSTGRES") == "1"
+_skipped_postgres: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skipped_postgres:
+        terminalreporter.write_line(f"PostgreSQL SKIPPED: {_skipped_postgres[0]} — the suite ran on SQLite only.")
+
+
+def _postgres_database() -> Iterator[str]:
+    if not POSTGRES_URL:
+        reason = "set PARTNERHUB_TEST_POSTGRES_URL to run the PostgreSQL half"
+        _skipped_postgres.append(reason)
+        pytest.skip(reason)
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"partnerhub_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        if REQUIRE_POSTGRES:
+            raise
+        _skipped_postgres.append(f"PostgreSQL unreachable ({exc.orig})")
+        pytest.skip("PostgreSQL unreachable")
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'partnerhub.db'}"
+        upgrade(url)
+        yield url
+        return
+    for url in _postgres_database():
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_settings(database_url: str, data_dir: Path) -> Settings:
+    # Generous rate limits so the suite is never throttled; the rate-limit tests lower them explicitly.
+    generous = RateLimits(
+        default_per_second=100_000,
+        check_identity_per_second=100_000,
+        send_code_per_second=100_000,
+        adjust_records_per_second=100_000,
+        account_change_records_per_second=100_000,
+    )
+    return Settings(data_dir=data_dir, database_url=database_url, rate_limits=generous, log_json=True)
+
+
+@pytest.fixture(scope="session")
+def ctx(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: FakeClock) -> Iterator[AppContext]:
+    context = build_context(test_settings(database_url, tmp_path_factory.mktemp("data")), clock=clock)
+    yield context
+    context.engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(ctx: AppContext) -> Iterator[LiveServer]:
+    app = create_app(context=ctx)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("live server did not start")
+        time.sleep(0.02)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", app=app)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def truncate_all(ctx: AppContext) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with ctx.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def env(ctx: AppContext, live_server: LiveServer, clock: FakeClock) -> Iterator[Env]:
+    """A live server on empty tables, with the business clock set to now."""
+    clock.set(datetime.now(UTC))
+    yield Env(ctx=ctx, url=live_server.url, app=live_server.app, clock=clock)
+    truncate_all(ctx)
