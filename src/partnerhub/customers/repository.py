@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from partnerhub.customers.models import Customer
+from partnerhub.customers.models import Association, Customer
 
 
 class CustomerRepository:
@@ -26,3 +26,20 @@ class CustomerRepository:
     def email_taken(self, email: str) -> bool:
         found = self.session.scalar(select(Customer.id).where(Customer.email_key == email.lower()).limit(1))
         return found is not None
+
+
+class AssociationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def active_for(self, customer_id: str, partner_id: str) -> Association | None:
+        """The customer's active association with this partner, or None (missing and foreign look alike)."""
+        return self.session.scalars(
+            select(Association).where(
+                Association.active_customer_id == customer_id, Association.partner_id == partner_id
+            )
+        ).one_or_none()
+
+    def add(self, association: Association) -> None:
+        self.session.add(association)
+        self.session.flush()
