@@ -74,8 +74,9 @@ def make_partner(
             password=DEFAULT_PASSWORD,
         )
         key = issue_key(session, env.ctx.clock, env.ctx.master_key, partner.id)
-        return PartnerHandle(partner.id, partner.kind, partner.account_name, DEFAULT_PASSWORD, key.access_key,
-                             key.secret_key)
+        return PartnerHandle(
+            partner.id, partner.kind, partner.account_name, DEFAULT_PASSWORD, key.access_key, key.secret_key
+        )
 
 
 def make_customer(
@@ -93,28 +94,54 @@ def make_customer(
     login = name or f"cust-{customer_id[:10]}"
     now = env.ctx.clock.now()
     with session_scope(env.ctx.sessions) as session:
-        session.add(Customer(
-            id=customer_id, domain_name=login, domain_name_key=login.lower(),
-            mobile_country="0086" if mobile else None, mobile=mobile, email=email,
-            email_key=email.lower() if email else None,
-            password_hash=hash_password(password) if password else None,
-            xaccount_id=f"x-{customer_id}", xaccount_type="test_IDP", owner_partner_id=partner.id,
-            customer_type=-1, verified_status=-1, close_marketing=False, created_at=now,
-        ))
+        session.add(
+            Customer(
+                id=customer_id,
+                domain_name=login,
+                domain_name_key=login.lower(),
+                mobile_country="0086" if mobile else None,
+                mobile=mobile,
+                email=email,
+                email_key=email.lower() if email else None,
+                password_hash=hash_password(password) if password else None,
+                xaccount_id=f"x-{customer_id}",
+                xaccount_type="test_IDP",
+                owner_partner_id=partner.id,
+                customer_type=-1,
+                verified_status=-1,
+                close_marketing=False,
+                created_at=now,
+            )
+        )
         session.flush()
-        session.add(Association(id=new_id(), customer_id=customer_id, partner_id=partner.id,
-                                association_type=association_type, associated_on=now,
-                                active_customer_id=customer_id))
+        session.add(
+            Association(
+                id=new_id(),
+                customer_id=customer_id,
+                partner_id=partner.id,
+                association_type=association_type,
+                associated_on=now,
+                active_customer_id=customer_id,
+            )
+        )
     return customer_id
 
 
-def bss_client(env: Env, partner: PartnerHandle, *, domain_id: bool = True, secret_key: str | None = None) -> Any:
+def bss_client(
+    env: Env, partner: PartnerHandle, *, domain_id: bool = True, secret_key: str | None = None
+) -> Any:
     config = HttpConfig.get_default_config()
     config.timeout = (5, 30)
-    credentials = GlobalCredentials(partner.access_key, secret_key or partner.secret_key,
-                                    partner.id if domain_id else None)
-    return (BssClient.new_builder().with_http_config(config).with_credentials(credentials)
-            .with_endpoints([env.url]).build())
+    credentials = GlobalCredentials(
+        partner.access_key, secret_key or partner.secret_key, partner.id if domain_id else None
+    )
+    return (
+        BssClient.new_builder()
+        .with_http_config(config)
+        .with_credentials(credentials)
+        .with_endpoints([env.url])
+        .build()
+    )
 
 
 def sdk_signed_headers(
@@ -134,16 +161,31 @@ def sdk_signed_headers(
     headers = {"Content-Type": "application/json", "User-Agent": SDK_USER_AGENT, **(extra_headers or {})}
     if when is not None:
         headers["X-Sdk-Date"] = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    request = SdkRequest(method=method, schema="http", host=urlsplit(env.url).netloc, resource_path=path,
-                         query_params=query or [], header_params=headers, body=raw)
+    request = SdkRequest(
+        method=method,
+        schema="http",
+        host=urlsplit(env.url).netloc,
+        resource_path=path,
+        query_params=query or [],
+        header_params=headers,
+        body=raw,
+    )
     signed = Signer(GlobalCredentials(access_key, secret_key)).sign(request)
     return dict(signed.header_params), raw
 
 
-def signed_call(env: Env, partner: PartnerHandle, method: str, path: str, body: Any = None,
-                **kwargs: Any) -> httpx.Response:
-    headers, raw = sdk_signed_headers(env, access_key=partner.access_key, secret_key=partner.secret_key,
-                                      method=method, path=path, body=body, **kwargs)
+def signed_call(
+    env: Env, partner: PartnerHandle, method: str, path: str, body: Any = None, **kwargs: Any
+) -> httpx.Response:
+    headers, raw = sdk_signed_headers(
+        env,
+        access_key=partner.access_key,
+        secret_key=partner.secret_key,
+        method=method,
+        path=path,
+        body=body,
+        **kwargs,
+    )
     query = sorted(kwargs.get("query") or [])
     target = path + ("?" + urlencode(query) if query else "")
     return env.http.request(method, target, headers=headers, content=raw)

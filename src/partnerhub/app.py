@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes,
                        default_language=ctx.settings.default_language)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, default_language=ctx.settings.default_language)
     return app
 
 

@@ -29,7 +29,9 @@ class AppContext:
         return self.settings.rate_limits
 
 
-def build_context(settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None) -> AppContext:
+def build_context(
+    settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
+) -> AppContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     master = settings.master_key.get_secret_value() if settings.master_key else None
     engine = engine or make_engine(settings.resolved_database_url())

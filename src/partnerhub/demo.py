@@ -17,7 +17,7 @@ from partnerhub.partners.repository import PartnerRepository
 from partnerhub.partners.service import IssuedKey, create_partner, issue_key
 
 DEMO_DISTRIBUTOR = "demo-distributor"
-DEMO_PASSWORD = "Demo@partnerhub1"
+DEMO_PASSWORD = "Demo@partnerhub1"  # noqa: S105 - printed for the demo on purpose
 RESALE = 2
 
 
@@ -36,22 +36,47 @@ def seed_demo(
     partners = PartnerRepository(session)
     existing = partners.by_account_name(DEMO_DISTRIBUTOR)
     if existing is not None:
-        logins = [{"kind": p.kind, "login": p.account_name, "partner_id": p.id} for p in partners.list_all()
-                  if p.account_name.startswith("demo-")]
+        logins = [
+            {"kind": p.kind, "login": p.account_name, "partner_id": p.id}
+            for p in partners.list_all()
+            if p.account_name.startswith("demo-")
+        ]
         return DemoResult(created=False, logins=logins)
     result = DemoResult(created=True)
-    distributor = create_partner(session, ctx.clock, kind=PartnerKind.DISTRIBUTOR, name="Demo Distributor",
-                                 account_name=DEMO_DISTRIBUTOR, mobile="13800000001", email="distributor@example.com",
-                                 password=DEMO_PASSWORD)
+    distributor = create_partner(
+        session,
+        ctx.clock,
+        kind=PartnerKind.DISTRIBUTOR,
+        name="Demo Distributor",
+        account_name=DEMO_DISTRIBUTOR,
+        mobile="13800000001",
+        email="distributor@example.com",
+        password=DEMO_PASSWORD,
+    )
     owners = [distributor]
     for index in (1, 2):
-        owners.append(create_partner(session, ctx.clock, kind=PartnerKind.RESELLER, name=f"Demo Reseller {index}",
-                                     account_name=f"demo-reseller-{index}", parent_id=distributor.id,
-                                     mobile=f"1380000000{index + 1}", email=f"reseller{index}@example.com",
-                                     password=DEMO_PASSWORD))
+        owners.append(
+            create_partner(
+                session,
+                ctx.clock,
+                kind=PartnerKind.RESELLER,
+                name=f"Demo Reseller {index}",
+                account_name=f"demo-reseller-{index}",
+                parent_id=distributor.id,
+                mobile=f"1380000000{index + 1}",
+                email=f"reseller{index}@example.com",
+                password=DEMO_PASSWORD,
+            )
+        )
     for partner in owners:
-        result.logins.append({"kind": partner.kind, "login": partner.account_name, "partner_id": partner.id,
-                              "password": DEMO_PASSWORD})
+        result.logins.append(
+            {
+                "kind": partner.kind,
+                "login": partner.account_name,
+                "partner_id": partner.id,
+                "password": DEMO_PASSWORD,
+            }
+        )
         result.keys.append(issue_key(session, ctx.clock, ctx.master_key, partner.id))
     _bulk_customers(session, ctx, owners=[p.id for p in owners], count=customers, progress=progress)
     result.customers = customers
@@ -59,7 +84,12 @@ def seed_demo(
 
 
 def _bulk_customers(
-    session: Session, ctx: AppContext, *, owners: list[str], count: int, progress: Callable[[int], None] | None
+    session: Session,
+    ctx: AppContext,
+    *,
+    owners: list[str],
+    count: int,
+    progress: Callable[[int], None] | None,
 ) -> None:
     """Core inserts in batches: a million customers take seconds, not hours. The first few get a password."""
     now = ctx.clock.now()
@@ -72,18 +102,40 @@ def _bulk_customers(
             customer_id = new_id()
             owner = owners[number % len(owners)]
             name = f"demo-customer-{number + 1:07d}"
-            customer_rows.append({
-                "id": customer_id, "domain_name": name, "domain_name_key": name, "mobile_country": None,
-                "mobile": None, "email": None, "email_key": None,
-                "password_hash": password_hash if number < 3 else None,
-                "xaccount_id": f"demo-{number + 1}", "xaccount_type": "demo_IDP", "owner_partner_id": owner,
-                "customer_type": -1, "verified_status": -1, "real_name": None, "freeze_type": None,
-                "label": "demo", "customer_level": "V0", "close_marketing": False, "created_at": now,
-            })
-            association_rows.append({
-                "id": new_id(), "customer_id": customer_id, "partner_id": owner, "association_type": RESALE,
-                "associated_on": now, "ended_on": None, "active_customer_id": customer_id,
-            })
+            customer_rows.append(
+                {
+                    "id": customer_id,
+                    "domain_name": name,
+                    "domain_name_key": name,
+                    "mobile_country": None,
+                    "mobile": None,
+                    "email": None,
+                    "email_key": None,
+                    "password_hash": password_hash if number < 3 else None,
+                    "xaccount_id": f"demo-{number + 1}",
+                    "xaccount_type": "demo_IDP",
+                    "owner_partner_id": owner,
+                    "customer_type": -1,
+                    "verified_status": -1,
+                    "real_name": None,
+                    "freeze_type": None,
+                    "label": "demo",
+                    "customer_level": "V0",
+                    "close_marketing": False,
+                    "created_at": now,
+                }
+            )
+            association_rows.append(
+                {
+                    "id": new_id(),
+                    "customer_id": customer_id,
+                    "partner_id": owner,
+                    "association_type": RESALE,
+                    "associated_on": now,
+                    "ended_on": None,
+                    "active_customer_id": customer_id,
+                }
+            )
         session.execute(insert(Customer), customer_rows)
         session.execute(insert(Association), association_rows)
         session.flush()

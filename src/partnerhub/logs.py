@@ -46,12 +46,16 @@ class PlainFormatter(logging.Formatter):
 
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else PlainFormatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if json_lines else PlainFormatter("%(levelname)s %(name)s %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # SQL statement logging would print bound values (personal data) at DEBUG; keep it off.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     # partnerhub writes its own access line with the request id; uvicorn's would duplicate it.
     logging.getLogger("uvicorn.access").disabled = True

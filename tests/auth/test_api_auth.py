@@ -17,12 +17,16 @@ from tests.support import Env, bss_client, make_partner, sdk_signed_headers, sig
 
 CHECK_PATH = "/v2/partners/sub-customers/users/check-identity"
 CHECK_BODY = {"search_type": "name", "search_value": "freshname01"}
-AUTH_FAILURE = {"error_code": "APIGW.0301",
-                "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"}
+AUTH_FAILURE = {
+    "error_code": "APIGW.0301",
+    "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
+}
 
 
 def check_request() -> CheckUserIdentityRequest:
-    return CheckUserIdentityRequest(body=CheckSubcustomerUserReq(search_type="name", search_value="freshname01"))
+    return CheckUserIdentityRequest(
+        body=CheckSubcustomerUserReq(search_type="name", search_value="freshname01")
+    )
 
 
 @pytest.mark.parametrize("with_domain_id", [True, False])
@@ -36,9 +40,12 @@ def test_sdk_check_identity_with_and_without_domain_id(env: Env, with_domain_id:
 
 def test_domain_id_of_another_account_is_refused(env: Env) -> None:
     partner, other = make_partner(env), make_partner(env)
-    client = (BssClient.new_builder()
-              .with_credentials(GlobalCredentials(partner.access_key, partner.secret_key, other.id))
-              .with_endpoints([env.url]).build())
+    client = (
+        BssClient.new_builder()
+        .with_credentials(GlobalCredentials(partner.access_key, partner.secret_key, other.id))
+        .with_endpoints([env.url])
+        .build()
+    )
     with pytest.raises(ClientRequestException) as raised:
         client.check_user_identity(check_request())
     assert raised.value.status_code == 401
@@ -56,14 +63,26 @@ def _failure_bodies(env: Env) -> dict[str, tuple[int, bytes]]:
     partner = make_partner(env)
     results = {}
 
-    headers, raw = sdk_signed_headers(env, access_key=partner.access_key, secret_key=partner.secret_key,
-                                      method="POST", path=CHECK_PATH, body=CHECK_BODY)
+    headers, raw = sdk_signed_headers(
+        env,
+        access_key=partner.access_key,
+        secret_key=partner.secret_key,
+        method="POST",
+        path=CHECK_PATH,
+        body=CHECK_BODY,
+    )
     tampered_body = raw.replace(b"freshname01", b"freshname02")
     response = env.http.post(CHECK_PATH, headers=headers, content=tampered_body)
     results["tampered body"] = (response.status_code, response.content)
 
-    headers, raw = sdk_signed_headers(env, access_key=partner.access_key, secret_key=partner.secret_key,
-                                      method="POST", path=CHECK_PATH, body=CHECK_BODY)
+    headers, raw = sdk_signed_headers(
+        env,
+        access_key=partner.access_key,
+        secret_key=partner.secret_key,
+        method="POST",
+        path=CHECK_PATH,
+        body=CHECK_BODY,
+    )
     headers["Authorization"] = headers["Authorization"][:-4] + "abcd"
     response = env.http.post(CHECK_PATH, headers=headers, content=raw)
     results["tampered signature"] = (response.status_code, response.content)
@@ -72,15 +91,23 @@ def _failure_bodies(env: Env) -> dict[str, tuple[int, bytes]]:
     response = signed_call(env, partner, "POST", CHECK_PATH, CHECK_BODY, when=stale)
     results["stale date"] = (response.status_code, response.content)
 
-    headers, raw = sdk_signed_headers(env, access_key="UNKNOWNAK00000000000", secret_key=partner.secret_key,
-                                      method="POST", path=CHECK_PATH, body=CHECK_BODY)
+    headers, raw = sdk_signed_headers(
+        env,
+        access_key="UNKNOWNAK00000000000",
+        secret_key=partner.secret_key,
+        method="POST",
+        path=CHECK_PATH,
+        body=CHECK_BODY,
+    )
     response = env.http.post(CHECK_PATH, headers=headers, content=raw)
     results["unknown key"] = (response.status_code, response.content)
 
     response = env.http.post(CHECK_PATH, json=CHECK_BODY)
     results["no credentials"] = (response.status_code, response.content)
 
-    response = env.http.post(CHECK_PATH, json=CHECK_BODY, headers={"Authorization": "SDK-HMAC-SHA256 nonsense"})
+    response = env.http.post(
+        CHECK_PATH, json=CHECK_BODY, headers={"Authorization": "SDK-HMAC-SHA256 nonsense"}
+    )
     results["malformed header"] = (response.status_code, response.content)
     return results
 
@@ -114,18 +141,27 @@ def test_revoked_key_stops_working(env: Env) -> None:
 def test_region_client_discovers_its_domain_id(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     partner = make_partner(env)
     monkeypatch.setenv("HUAWEICLOUD_SDK_IAM_ENDPOINT", env.url)
-    client = (BssClient.new_builder()
-              .with_credentials(GlobalCredentials(partner.access_key, partner.secret_key))
-              .with_region(Region("partnerhub-test", env.url)).build())
+    client = (
+        BssClient.new_builder()
+        .with_credentials(GlobalCredentials(partner.access_key, partner.secret_key))
+        .with_region(Region("partnerhub-test", env.url))
+        .build()
+    )
     assert client.check_user_identity(check_request()).status_code == 200
     domains = signed_call(env, partner, "GET", "/v3/auth/domains").json()
     assert domains == {"domains": [{"id": partner.id, "name": partner.login, "enabled": True}]}
 
 
 def _login(env: Env, name: str, password: str) -> tuple[int, str | None]:
-    body = {"auth": {"identity": {"methods": ["password"], "password": {
-        "user": {"name": name, "password": password, "domain": {"name": name}}}},
-        "scope": {"domain": {"name": name}}}}
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": name, "password": password, "domain": {"name": name}}},
+            },
+            "scope": {"domain": {"name": name}},
+        }
+    }
     response = env.http.post("/v3/auth/tokens", json=body)
     return response.status_code, response.headers.get("x-subject-token")
 

@@ -17,21 +17,53 @@ NOW = datetime(2026, 11, 29, 15, 46, 12, tzinfo=UTC)
 WINDOW = timedelta(minutes=15)
 
 
-def sdk_sign(body: bytes = b'{"a": 1}', *, when: datetime = NOW, query: list[tuple[str, str]] | None = None,
-             path: str = "/v2/partners/sub-customers/users/check-identity", method: str = "POST") -> dict[str, str]:
-    headers = {"Content-Type": "application/json", "User-Agent": "ua", "X-Domain-Id": "d" * 32,
-               "X-Sdk-Date": when.strftime("%Y%m%dT%H%M%SZ")}
-    request = SdkRequest(method=method, schema="http", host="127.0.0.1:8000", resource_path=path,
-                         query_params=query or [], header_params=headers, body=body)
+def sdk_sign(
+    body: bytes = b'{"a": 1}',
+    *,
+    when: datetime = NOW,
+    query: list[tuple[str, str]] | None = None,
+    path: str = "/v2/partners/sub-customers/users/check-identity",
+    method: str = "POST",
+) -> dict[str, str]:
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "ua",
+        "X-Domain-Id": "d" * 32,
+        "X-Sdk-Date": when.strftime("%Y%m%dT%H%M%SZ"),
+    }
+    request = SdkRequest(
+        method=method,
+        schema="http",
+        host="127.0.0.1:8000",
+        resource_path=path,
+        query_params=query or [],
+        header_params=headers,
+        body=body,
+    )
     return dict(Signer(GlobalCredentials(AK, SK)).sign(request).header_params)
 
 
-def check(headers: dict[str, str], *, body: bytes = b'{"a": 1}', query: str = "", now: datetime = NOW,
-          path: str = "/v2/partners/sub-customers/users/check-identity", method: str = "POST",
-          secrets: dict[str, str] | None = None) -> str:
+def check(
+    headers: dict[str, str],
+    *,
+    body: bytes = b'{"a": 1}',
+    query: str = "",
+    now: datetime = NOW,
+    path: str = "/v2/partners/sub-customers/users/check-identity",
+    method: str = "POST",
+    secrets: dict[str, str] | None = None,
+) -> str:
     table = {AK: SK} if secrets is None else secrets
-    return verify_request(method=method, path=path, raw_query=query, headers=headers, body=body,
-                          secret_for=table.get, now=now, max_skew=WINDOW)
+    return verify_request(
+        method=method,
+        path=path,
+        raw_query=query,
+        headers=headers,
+        body=body,
+        secret_for=table.get,
+        now=now,
+        max_skew=WINDOW,
+    )
 
 
 def test_canonical_forms_match_the_spec() -> None:
@@ -47,9 +79,19 @@ def test_sdk_signature_verifies() -> None:
 
 def test_sdk_signature_with_query_verifies_in_any_wire_order() -> None:
     query = [("operation_types", "2"), ("offset", "0"), ("operation_types", "1")]
-    headers = sdk_sign(b"", query=query, method="GET", path="/v2/promotions/benefits/partner-coupons/records/query")
-    assert check(headers, body=b"", method="GET", path="/v2/promotions/benefits/partner-coupons/records/query",
-                 query="operation_types=2&offset=0&operation_types=1") == AK
+    headers = sdk_sign(
+        b"", query=query, method="GET", path="/v2/promotions/benefits/partner-coupons/records/query"
+    )
+    assert (
+        check(
+            headers,
+            body=b"",
+            method="GET",
+            path="/v2/promotions/benefits/partner-coupons/records/query",
+            query="operation_types=2&offset=0&operation_types=1",
+        )
+        == AK
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,12 +122,15 @@ def test_any_single_mutation_is_refused(mutation: str) -> None:
         check(headers, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("offset", "accepted"), [
-    (timedelta(minutes=15) - timedelta(seconds=1), True),
-    (timedelta(minutes=15) + timedelta(seconds=1), False),
-    (-(timedelta(minutes=15) - timedelta(seconds=1)), True),
-    (-(timedelta(minutes=15) + timedelta(seconds=1)), False),
-])
+@pytest.mark.parametrize(
+    ("offset", "accepted"),
+    [
+        (timedelta(minutes=15) - timedelta(seconds=1), True),
+        (timedelta(minutes=15) + timedelta(seconds=1), False),
+        (-(timedelta(minutes=15) - timedelta(seconds=1)), True),
+        (-(timedelta(minutes=15) + timedelta(seconds=1)), False),
+    ],
+)
 def test_date_window_is_fifteen_minutes_each_way(offset: timedelta, accepted: bool) -> None:
     headers = sdk_sign(when=NOW + offset)
     if accepted:
@@ -95,10 +140,17 @@ def test_date_window_is_fifteen_minutes_each_way(offset: timedelta, accepted: bo
             check(headers)
 
 
-@pytest.mark.parametrize("authorization", [
-    "", "Basic abc", "SDK-HMAC-SHA256 ", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date",
-    "SDK-HMAC-SHA256 Access=, SignedHeaders=x-sdk-date, Signature=00", "SDK-HMAC-SHA256 garbage",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "",
+        "Basic abc",
+        "SDK-HMAC-SHA256 ",
+        "SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date",
+        "SDK-HMAC-SHA256 Access=, SignedHeaders=x-sdk-date, Signature=00",
+        "SDK-HMAC-SHA256 garbage",
+    ],
+)
 def test_malformed_authorization_is_refused(authorization: str) -> None:
     headers = sdk_sign()
     headers["Authorization"] = authorization

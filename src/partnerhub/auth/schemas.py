@@ -35,7 +35,10 @@ class _Auth(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    """The IAM password-login body: ``{"auth": {"identity": {"methods": ["password"], "password": {"user": …}}}}``."""
+    """The IAM password-login body.
+
+    ``{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name", "password"}}}}}``
+    """
 
     model_config = ConfigDict(extra="ignore")
     auth: _Auth

@@ -24,7 +24,7 @@ from partnerhub.kit.passwords import verify_password
 from partnerhub.partners.models import Partner
 from partnerhub.partners.repository import AccessKeyRepository, PartnerRepository
 
-TOKEN_PURPOSE = "auth-token"
+TOKEN_PURPOSE = "auth-token"  # noqa: S105 - a key-derivation label, not a secret
 
 
 @dataclass(frozen=True)

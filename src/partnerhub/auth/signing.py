@@ -118,7 +118,9 @@ def verify_request(
     if abs(now - signed_at) > max_skew:
         raise AuthenticationFailed("x-sdk-date outside the allowed window")
     content_type = lowered.get("content-type", "")
-    if "x-sdk-content-sha256" in lowered and content_type.startswith(("application/json", "application/bson")):
+    if "x-sdk-content-sha256" in lowered and content_type.startswith(
+        ("application/json", "application/bson")
+    ):
         # An unsigned payload is only acceptable for bodies the SDK itself would not hash.
         raise AuthenticationFailed("unsigned payload with a JSON body")
     secret = secret_for(header.access_key)

@@ -34,7 +34,9 @@ def render_error_body(code: str, message: str) -> bytes:
 
 
 def _error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    return Response(render_error_body(code, message), status_code=status, headers=headers, media_type="application/json")
+    return Response(
+        render_error_body(code, message), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def _language(request: Request) -> Language:
@@ -73,14 +75,12 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "CBC.0404", 405: "CBC.0405", 413: "CBC.0413", 415: "CBC.0415"}.get(exc.status_code, "CBC.0100")
+    code = {404: "CBC.0404", 405: "CBC.0405", 413: "CBC.0413", 415: "CBC.0415"}.get(
+        exc.status_code, "CBC.0100"
+    )
     status = exc.status_code if exc.status_code in (404, 405, 413, 415) else 400
-    return _error_response(code, REGISTRY[code].message(_language(request)), status, exc.headers)
-
-
-async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
-    return _error_response("CBC.0999", REGISTRY["CBC.0999"].message(_language(request)), 500)
+    headers = dict(exc.headers) if exc.headers else None
+    return _error_response(code, REGISTRY[code].message(_language(request)), status, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -88,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthenticationFailed, _on_auth_failed)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Unexpected exceptions are answered by RequestContextMiddleware, inside the request-id scope.
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
@@ -103,7 +103,9 @@ def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     result: dict[int | str, dict[str, Any]] = {}
     for status, status_codes in sorted(by_status.items()):
         lines = [
-            f"`{code}` {REGISTRY[code].en}" if code in REGISTRY else f"`{code}` {AUTH_FAILURE_MESSAGE} (or CBC.0154 for tokens)"
+            f"`{code}` {REGISTRY[code].en}"
+            if code in REGISTRY
+            else f"`{code}` {AUTH_FAILURE_MESSAGE} (or CBC.0154 for tokens)"
             for code in status_codes
         ]
         result[status] = {"description": "<br>".join(lines), "model": ErrorBody}

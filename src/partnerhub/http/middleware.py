@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,13 +16,22 @@ from partnerhub.logs import request_id_var
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = logging.getLogger("partnerhub.access")
+error_log = logging.getLogger("partnerhub.errors")
+
+
+def _language(scope: Scope, default: Language) -> Language:
+    wanted = dict(scope["headers"]).get(b"x-language", b"").decode("latin-1").strip().lower()
+    return "en-us" if wanted == "en-us" else "zh-cn" if wanted == "zh-cn" else default
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "partnerhub_requests_total", "HTTP requests", ["method", "route", "status"], registry=self.registry
+            "partnerhub_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
             "partnerhub_request_seconds", "HTTP request latency", ["method", "route"], registry=self.registry
@@ -31,9 +41,10 @@ class Metrics:
 class RequestContextMiddleware:
     """Gives every request an id (``X-Request-Id`` on every response), logs one access line, counts it."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, default_language: Language) -> None:
         self.app = app
         self.metrics = metrics
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,10 +56,12 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
@@ -57,6 +70,23 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # A bug. Log it with its trace; the caller gets the generic code and the request id only.
+            error_log.exception("unhandled error")
+            if not response_started:
+                language = _language(scope, self.default_language)
+                body = render_error_body("CBC.0999", REGISTRY["CBC.0999"].message(language))
+                await send_with_id(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send_with_id({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -120,8 +150,7 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
-        wanted = dict(scope["headers"]).get(b"x-language", b"").decode("latin-1").strip().lower()
-        language: Language = "en-us" if wanted == "en-us" else "zh-cn" if wanted == "zh-cn" else self.default_language
+        language = _language(scope, self.default_language)
         body = render_error_body("CBC.0413", REGISTRY["CBC.0413"].message(language))
         headers = [
             (b"content-type", b"application/json"),

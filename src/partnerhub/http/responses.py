@@ -1,4 +1,7 @@
-"""JSON in and out without floats: request bodies parse numbers as Decimal, responses write Decimal as numbers."""
+"""JSON in and out without floats.
+
+Request bodies parse numbers as Decimal; responses write Decimal as JSON numbers.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,9 @@ class ApiJSONResponse(JSONResponse):
         return simplejson.dumps(content, use_decimal=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def json_response(content: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> ApiJSONResponse:
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> ApiJSONResponse:
     return ApiJSONResponse(content, status_code=status_code, headers=headers)
 
 

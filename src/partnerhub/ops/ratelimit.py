@@ -45,7 +45,9 @@ class DatabaseRateLimitStore:
             )
             hits = int(session.execute(statement).scalar_one())
             if random.random() < 0.01:  # keep the table small without a separate job
-                session.execute(delete(RateLimitWindow).where(RateLimitWindow.window_start < window_start - 60))
+                session.execute(
+                    delete(RateLimitWindow).where(RateLimitWindow.window_start < window_start - 60)
+                )
             return hits
 
 

@@ -40,7 +40,7 @@ class OwnedCustomer:
 
 
 def owned_customer(session: Session, partner_id: str, customer_id: str | None) -> OwnedCustomer | None:
-    """The customer when it is actively associated with ``partner_id``; None otherwise (missing or foreign)."""
+    """The customer when actively associated with ``partner_id``; else None (missing and foreign alike)."""
     if not customer_id:
         return None
     association = AssociationRepository(session).active_for(customer_id, partner_id)

@@ -1,0 +1,120 @@
+"""The operator CLI against the same database the live server uses."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from typer.testing import CliRunner
+
+from partnerhub.cli import app
+from tests.auth.test_api_auth import check_request
+from tests.support import Env, PartnerHandle, bss_client
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
+    monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
+    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))  # same master key as the server
+    return env
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def run_json(*args: str) -> object:
+    code, output = run(*args, "--json")
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_partner_and_key_lifecycle_reaches_the_live_api(cli_env: Env) -> None:
+    distributor = run_json(
+        "partner",
+        "create",
+        "--kind",
+        "distributor",
+        "--name",
+        "Acme",
+        "--mobile",
+        "13800000000",
+        "--password",
+        "Acme#2026pass",
+    )
+    assert isinstance(distributor, dict) and re.fullmatch(r"[0-9a-f]{32}", distributor["id"])
+    reseller = run_json(
+        "partner", "create", "--kind", "reseller", "--name", "Sub", "--parent", distributor["id"]
+    )
+    assert isinstance(reseller, dict) and reseller["parent_id"] == distributor["id"]
+
+    listed = run_json("partner", "list")
+    assert isinstance(listed, list) and {p["id"] for p in listed} == {distributor["id"], reseller["id"]}
+    assert next(p for p in listed if p["id"] == distributor["id"])["mobile"] == "138****0000"
+
+    key = run_json("key", "create", "--partner", distributor["id"])
+    assert isinstance(key, dict) and set(key) == {"access_key", "secret_key", "partner_id"}
+    handle = PartnerHandle(
+        distributor["id"], "distributor", distributor["login"], "", key["access_key"], key["secret_key"]
+    )
+    assert bss_client(cli_env, handle).check_user_identity(check_request()).status_code == 200
+
+    code, _ = run("key", "revoke", key["access_key"])
+    assert code == 0
+    with pytest.raises(ClientRequestException) as raised:
+        bss_client(cli_env, handle).check_user_identity(check_request())
+    assert raised.value.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("partner", "create", "--kind", "reseller", "--name", "Orphan"),
+        ("partner", "create", "--kind", "distributor", "--name", "X", "--parent", "0" * 32),
+        ("key", "create", "--partner", "0" * 32),
+        ("key", "revoke", "NOSUCHKEY"),
+    ],
+)
+def test_bad_operator_input_exits_non_zero(cli_env: Env, args: tuple[str, ...]) -> None:
+    code, _ = run(*args)
+    assert code != 0
+
+
+def test_demo_seeds_once(cli_env: Env) -> None:
+    first = run_json("demo", "--customers", "25")
+    assert isinstance(first, dict) and first["created"] is True and first["customers"] == 25
+    assert {login["kind"] for login in first["logins"]} == {"distributor", "reseller"}
+    assert len(first["keys"]) == 3
+    second = run_json("demo", "--customers", "25")
+    assert isinstance(second, dict) and second["created"] is False and second["keys"] == []
+    from sqlalchemy import text
+
+    with cli_env.ctx.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM customers")).scalar_one() == 25
+        assert connection.execute(text("SELECT count(*) FROM associations")).scalar_one() == 25
+
+
+def test_db_upgrade_on_a_fresh_database(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PARTNERHUB_DATABASE_URL", raising=False)
+    code, output = run("db", "upgrade")
+    assert code == 0, output
+    from partnerhub.db.migrate import is_current
+    from partnerhub.db.session import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/partnerhub.db")
+    try:
+        assert is_current(engine)
+    finally:
+        engine.dispose()
+    master = tmp_path / "master.key"  # type: ignore[operator]
+    code, _ = run("partner", "list")
+    assert code == 0
+    assert master.exists() and oct(master.stat().st_mode & 0o777) == "0o600"
