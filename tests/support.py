@@ -189,3 +189,16 @@ def signed_call(
     query = sorted(kwargs.get("query") or [])
     target = path + ("?" + urlencode(query) if query else "")
     return env.http.request(method, target, headers=headers, content=raw)
+
+
+def sent_code(env: Env, target: str) -> str:
+    """The code of the newest outbox message to ``target`` (a mobile in any accepted spelling, or an e-mail).
+
+    Fails the test when nothing readable was sent there (the default ``outbox`` sender keeps the code).
+    """
+    from partnerhub.verification.outbox import newest_code
+
+    with session_scope(env.ctx.sessions) as session:
+        code = newest_code(session, env.ctx, target)
+    assert code is not None, "no verification code was sent to this target"
+    return code

@@ -8,12 +8,18 @@ from partnerhub import __version__
 from partnerhub.auth.api import router as auth_router
 from partnerhub.config import Settings
 from partnerhub.context import AppContext, build_context
+from partnerhub.coupons.api import router as coupons_router
 from partnerhub.customers.api import router as customers_router
+from partnerhub.funding.api import router as funding_router
+from partnerhub.funding.records_api import router as funding_records_router
 from partnerhub.http.errors import install_error_handlers
 from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
 from partnerhub.http.responses import ApiJSONResponse
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import DatabaseRateLimitStore, RateLimiter, RateLimitStore, RedisRateLimitStore
+from partnerhub.quotas.api import router as quotas_router
+from partnerhub.realname.api import router as realname_router
+from partnerhub.verification.api import router as verification_router
 
 DESCRIPTION = """
 partnerhub speaks the Huawei Cloud BSS partner API: the same paths, snake_case fields and `CBC.*` error
@@ -41,7 +47,8 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     metrics = Metrics()
     app.state.metrics = metrics
     install_error_handlers(app)
-    for router in (ops_router, auth_router, customers_router):
+    for router in (ops_router, auth_router, customers_router, verification_router, realname_router,
+                   funding_router, funding_records_router, coupons_router, quotas_router):
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes,
                        default_language=ctx.settings.default_language)

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from partnerhub.config import Settings
 from partnerhub.context import AppContext, build_context
+from partnerhub.coupons.commands import expire_command, usage_app
 from partnerhub.db import migrate
 from partnerhub.db.session import session_scope
 from partnerhub.errors import ApiError
 from partnerhub.partners.models import PartnerKind
 from partnerhub.partners.service import create_partner, issue_key, list_partners, revoke_key
+from partnerhub.quotas.commands import quota_app
 
 app = typer.Typer(help="partnerhub operator commands.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -27,6 +29,17 @@ key_app = typer.Typer(help="API access keys (AK/SK).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(partner_app, name="partner")
 app.add_typer(key_app, name="key")
+ledger_app = typer.Typer(help="The double-entry ledger.", no_args_is_help=True)
+idempotency_app = typer.Typer(help="Idempotency keys of money-moving requests.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(idempotency_app, name="idempotency")
+outbox_app = typer.Typer(help="Messages sent by the verification-code senders.", no_args_is_help=True)
+realname_app = typer.Typer(help="Real-name authentication reviews.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(realname_app, name="realname")
+app.add_typer(quota_app, name="quota")
+app.add_typer(usage_app, name="usage")
+app.command("expire")(expire_command)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -166,6 +179,111 @@ def demo(
         typer.echo(f"key for {key.partner_id}: AK {key.access_key}  SK {key.secret_key}")
     if result.created:
         typer.echo(f"{result.customers} demo customers created")
+
+
+@outbox_app.command("list")
+def outbox_list(
+    to: Annotated[str | None, typer.Option("--to", help="Only messages to this mobile or e-mail.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the newest N messages.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List sent messages, oldest first. Only the development outbox sender keeps the code."""
+    from partnerhub.kit.clock import format_utc
+    from partnerhub.verification.outbox import list_messages
+
+    with _transaction() as (session, ctx):
+        entries = list_messages(session, ctx, to=to, limit=limit)
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        row: dict[str, Any] = {"to": entry.to, "channel": entry.channel, "scene": entry.scene,
+                               "sender": entry.sender, "language": entry.language, "body": entry.body,
+                               "created_at": format_utc(entry.created_at)}
+        if entry.code is not None:
+            row["code"] = entry.code
+        rows.append(row)
+    text = "\n".join(f"{r['created_at']}  {r['channel']:<5} {r['to']:<24} {r['body']}" for r in rows)
+    _emit(rows, as_json, text or "no messages")
+
+
+@realname_app.command("pending")
+def realname_pending(as_json: JsonFlag = False) -> None:
+    """Applications waiting for manual review (name and number masked)."""
+    from partnerhub.kit.clock import format_utc
+    from partnerhub.realname.service import pending_reviews
+
+    with _transaction() as (session, ctx):
+        rows = [{"customer_id": p.customer_id, "partner_id": p.partner_id, "identify_type": p.identify_type,
+                 "verified_type": p.verified_type, "name": p.name, "verified_number": p.verified_number,
+                 "attachments": p.attachments, "submitted_at": format_utc(p.submitted_at)}
+                for p in pending_reviews(session, ctx)]
+    text = "\n".join(f"{r['submitted_at']}  {r['customer_id']}  type {r['verified_type']}  {r['name']}"
+                     for r in rows)
+    _emit(rows, as_json, text or "nothing to review")
+
+
+@realname_app.command("review")
+def realname_review(
+    customer: Annotated[str, typer.Option(help="The customer id.")],
+    approve: Annotated[bool, typer.Option("--approve/--reject", help="Approve or reject the application.")],
+    opinion: Annotated[str | None, typer.Option(help="Review opinion (required to reject).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Decide the customer's real-name application that waits for manual review."""
+    from partnerhub.realname.service import decide_review
+
+    with _transaction() as (session, ctx):
+        state = decide_review(session, ctx, customer_id=customer, approve=approve, opinion=opinion)
+    data = {"customer_id": customer, "review_result": state.review_result, "opinion": state.opinion}
+    _emit(data, as_json, f"{'approved' if approve else 'rejected'} the application of {customer}")
+
+
+@app.command()
+def topup(
+    partner: Annotated[str, typer.Option(help="Partner id.")],
+    amount: Annotated[str, typer.Option(help="Yuan, > 0, at most 2 decimals, e.g. 1000.00.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Credit a partner's cash account from the platform (platform:cash → partner cash)."""
+    from partnerhub.funding.service import topup as topup_partner
+    from partnerhub.kit.money import parse_amount, to_text
+
+    with _transaction() as (session, ctx):
+        minor = parse_amount(amount, "amount", maximum=ctx.settings.max_amount)
+        moved = topup_partner(session, ctx, partner_id=partner, amount_minor=minor)
+        data = {"transaction_id": moved.transaction_id, "partner_id": partner, "amount": to_text(minor),
+                "balance": to_text(moved.credit_balance_after), "currency": "CNY"}
+    _emit(data, as_json, f"topped up {partner} by {data['amount']} CNY; balance {data['balance']} "
+                         f"({data['transaction_id']})")
+
+
+@ledger_app.command("verify")
+def ledger_verify(as_json: JsonFlag = False) -> None:
+    """Check the books: each asset sums to zero, each balance equals its transfers. Exit 1 if not."""
+    from partnerhub.ledger.verify import verify_ledger
+
+    with _transaction() as (session, _):
+        report = verify_ledger(session)
+    data = report.as_dict()
+    lines = [f"{'ok' if report.ok else 'FAILED'}: {report.accounts} accounts, {report.transfers} transfers"]
+    lines += [f"  {asset} sums to {total}" for asset, total in sorted(report.asset_sums.items())]
+    lines += [f"  problem: {json.dumps(problem, ensure_ascii=False)}" for problem in report.problems]
+    _emit(data, as_json, "\n".join(lines))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@idempotency_app.command("purge")
+def idempotency_purge(as_json: JsonFlag = False) -> None:
+    """Delete idempotency keys older than PARTNERHUB_IDEMPOTENCY_RETENTION_HOURS (run it from cron)."""
+    from datetime import timedelta
+
+    from partnerhub.idempotency.service import purge_expired
+
+    with _transaction() as (session, ctx):
+        hours = ctx.settings.idempotency_retention_hours
+        removed = purge_expired(session, now=ctx.clock.now(), retention=timedelta(hours=hours))
+    data = {"purged": removed, "retention_hours": hours}
+    _emit(data, as_json, f"purged {removed} keys older than {hours} h")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ Nothing imports a global settings object: the app, the CLI and the tests each bu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -57,8 +58,41 @@ class Settings(BaseSettings):
     code_send_per_day: int = 60
     code_resend_cooldown_seconds: int = 60
     code_partner_daily_cap: int = 10_000
+    """Codes one partner may send in any 24 hours, all targets together (against SMS pumping)."""
+    code_customer_daily_cap: int = 20
+    """Codes one customer may send itself (bind mobile) in any 24 hours."""
+    code_message_brand: str = "partnerhub"
+    """The signature in front of every code message, e.g. 【partnerhub】."""
+    sms_sender: Literal["outbox", "http"] = "outbox"
+    """``outbox`` keeps messages (code included) in the outbox table — development and tests only."""
+    email_sender: Literal["outbox", "smtp"] = "outbox"
+    sms_http_url: str = ""
+    """The SMS gateway endpoint the ``http`` sender POSTs JSON to."""
+    sms_http_token: SecretStr | None = None
+    """Sent as ``Authorization: Bearer <token>`` when set."""
+    sms_http_timeout_seconds: float = 5.0
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "partnerhub@localhost"
+    smtp_timeout_seconds: float = 10.0
+    realname_max_attempts: int = 5
+    """Real-name applications one customer may submit (CBC.99007191 beyond)."""
+    realname_max_customers_per_id: int = 5
+    """Customers that may authenticate with one ID number (CBC.99007189 beyond)."""
+    realname_verifier: Literal["deterministic"] = "deterministic"
     mobile_registration_cap: int = 5
     """How many customers may be registered with one mobile number."""
+    max_amount: Decimal = Decimal("100000000")
+    """The largest amount (yuan) one funding, reclaim or top-up may move; larger ones answer CBC.0100."""
+    batch_funding_max_items: int = 100
+    """Items one batch-adjust request may carry."""
+    idempotency_retention_hours: int = 24
+    """How long an ``X-Client-Token`` and its first response are kept (``partnerhub idempotency purge``)."""
+    quota_default_validity_days: int = 365
+    """``partnerhub quota grant`` without ``--expires``: days from the quota's start to its expiry."""
 
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"

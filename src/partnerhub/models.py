@@ -1,9 +1,19 @@
 """Every table, imported in one place for Alembic and for relationship resolution."""
 
 from partnerhub.auth.models import AuthToken
-from partnerhub.customers.models import Association, Customer
+from partnerhub.coupons.models import Coupon, CouponRecord
+from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
+from partnerhub.idempotency.models import IdempotencyRecord
+from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
 from partnerhub.ops.models import RateLimitWindow
 from partnerhub.partners.models import AccessKey, Partner
+from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord
+from partnerhub.realname.models import RealnameApplication
+from partnerhub.verification.models import OutboxMessage, VerificationCode
 
-__all__ = ["AccessKey", "Association", "AuthToken", "Base", "Customer", "Partner", "RateLimitWindow"]
+__all__ = ["AccessKey", "Association", "AuthToken", "Base", "Customer", "CustomerFreezeEvent", "Partner",
+           "RateLimitWindow"]
+__all__ += ["OutboxMessage", "RealnameApplication", "VerificationCode"]
+__all__ += ["IdempotencyRecord", "LedgerAccount", "LedgerTransfer"]
+__all__ += ["Coupon", "CouponQuota", "CouponQuotaRecord", "CouponRecord"]

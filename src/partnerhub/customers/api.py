@@ -1,16 +1,40 @@
-"""Partner API routes for customers (SPEC A.1–A.6)."""
+"""Partner API routes for customers (SPEC A.1, A.3–A.6)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Response
 
+from partnerhub.customers.creation import create_customer
+from partnerhub.customers.freezing import ItemFailure, freeze_customers, parse_batch, unfreeze_customers
 from partnerhub.customers.identity import check_user_identity
-from partnerhub.customers.schemas import CheckUserIdentityRequest, CheckUserIdentityResponse
-from partnerhub.http.deps import Context, DbSession, PartnerCaller
+from partnerhub.customers.listing import customer_information, list_customers
+from partnerhub.customers.schemas import (
+    CheckUserIdentityRequest,
+    CheckUserIdentityResponse,
+    CreateCustomerRequest,
+    CreateCustomerResponse,
+    FreezeCustomersRequest,
+    FreezeCustomersResponse,
+    ListCustomersRequest,
+    ListCustomersResponse,
+    UnfreezeCustomersRequest,
+)
+from partnerhub.errors import Language
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 
 router = APIRouter(route_class=ApiRoute, tags=["customers"])
+
+_FREEZE_ERRORS = ("CBC.99000037",)
+_FREEZE_NOTE = (
+    "Answers 200 with `error_details` listing only the customers that failed, or `{}` when all succeeded. "
+    "Per-customer codes: `CBC.99000035` not your customer, `CBC.5024` referral customer, "
+    "`CBC.99003656` already frozen, `CBC.0460` not frozen, "
+    "`CBC.0101` unfreeze type differs from the freeze type."
+)
 
 
 @router.post(
@@ -33,3 +57,105 @@ def check_identity(
         check_result=result.check_result, mobile_remain_available_num=result.mobile_remain_available_num
     )
     return json_response(payload.model_dump(exclude_none=True))
+
+
+@router.post(
+    "/v2/partners/sub-customers",
+    name="create_sub_customer",
+    response_model=CreateCustomerResponse,
+    responses=error_responses(
+        "CBC.5017",
+        "CBC.99000030",
+        "CBC.99000031",
+        "CBC.99000036",
+        "CBC.99000037",
+        "CBC.99000038",
+        "CBC.99000039",
+        "CBC.99004008",
+        "CBC.99004009",
+        "CBC.99004010",
+        "CBC.50010065",
+        "CBC.50010085",
+        "CBC.50010086",
+    ),
+    summary="Create a customer account associated with the partner (A.3)",
+    description="The account and its association (resale by default, referral with `cooperation_type` "
+    '`"1"`) are written in one transaction, so the answer is always final. `xaccount_type` must be the '
+    "calling partner's platform id (CBC.0100 otherwise).",
+)
+def create_sub_customer(
+    body: CreateCustomerRequest, caller: PartnerCaller, session: DbSession, ctx: Context
+) -> Response:
+    created = create_customer(session, ctx, caller, body)
+    return json_response(
+        CreateCustomerResponse(domain_id=created.domain_id, domain_name=created.domain_name).model_dump()
+    )
+
+
+@router.post(
+    "/v2/partners/sub-customers/query",
+    name="list_sub_customers",
+    response_model=ListCustomersResponse,
+    responses=error_responses("CBC.99000037"),
+    summary="List the partner's customers (A.4)",
+    description="Customers actively associated with the caller (or with `indirect_partner_id`, a reseller of "
+    "the calling distributor), newest association first. Mobile, e-mail and personal real names are masked.",
+)
+def list_sub_customers(body: ListCustomersRequest, caller: PartnerCaller, session: DbSession) -> Response:
+    page = list_customers(session, caller, body)
+    infos = [customer_information(row).model_dump(exclude_none=True) for row in page.rows]
+    return json_response({"customer_infos": infos, "count": page.count})
+
+
+@router.post(
+    "/v2/partners/sub-customers/freeze",
+    name="freeze_sub_customers",
+    response_model=FreezeCustomersResponse,
+    responses=error_responses(*_FREEZE_ERRORS),
+    summary="Freeze customer accounts (A.5)",
+    description=_FREEZE_NOTE,
+)
+def freeze_sub_customers(
+    body: FreezeCustomersRequest,
+    caller: PartnerCaller,
+    session: DbSession,
+    ctx: Context,
+    language: RequestLanguage,
+) -> Response:
+    batch = parse_batch(
+        body.customer_ids, body.reason, body.indirect_partner_id, body.freeze_type, type_field="freeze_type"
+    )
+    return _batch_response(freeze_customers(session, ctx, caller, batch), language)
+
+
+@router.post(
+    "/v2/partners/sub-customers/unfreeze",
+    name="unfreeze_sub_customers",
+    response_model=FreezeCustomersResponse,
+    responses=error_responses(*_FREEZE_ERRORS),
+    summary="Unfreeze customer accounts (A.6)",
+    description=_FREEZE_NOTE,
+)
+def unfreeze_sub_customers(
+    body: UnfreezeCustomersRequest,
+    caller: PartnerCaller,
+    session: DbSession,
+    ctx: Context,
+    language: RequestLanguage,
+) -> Response:
+    batch = parse_batch(
+        body.customer_ids,
+        body.reason,
+        body.indirect_partner_id,
+        body.unfreeze_type,
+        type_field="unfreeze_type",
+    )
+    return _batch_response(unfreeze_customers(session, ctx, caller, batch), language)
+
+
+def _batch_response(failures: Sequence[ItemFailure], language: Language) -> Response:
+    if not failures:
+        return json_response({})
+    return json_response(
+        {"error_details": [item.error.as_detail(language, item.customer_id) for item in failures]}
+    )

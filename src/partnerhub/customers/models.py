@@ -8,11 +8,26 @@ allows exactly one active association per customer on both engines (NULLs never 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import IntEnum, StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
+
+
+class FreezeType(StrEnum):
+    """What a freeze covers; ``customers.freeze_type`` holds one of these, NULL when not frozen."""
+
+    ACCOUNT = "ACCOUNT"
+    ACCOUNT_AND_RESOURCE = "ACCOUNT_AND_RESOURCE"
+
+
+class AssociationType(IntEnum):
+    REFERRAL = 1
+    """顾问销售: the customer pays the cloud directly."""
+    RESALE = 2
+    """代售: the partner funds the customer (default for API-created customers)."""
 
 
 class Customer(Base):
@@ -56,3 +71,22 @@ class Association(Base):
     associated_on: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ended_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active_customer_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+
+class CustomerFreezeEvent(Base):
+    """Who froze or unfroze a customer, when, how and why. Append-only history; the current state is
+    ``customers.freeze_type``."""
+
+    __tablename__ = "customer_freeze_events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    """The partner the customer is associated with (a reseller when its distributor acted for it)."""
+    operator_partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    """The partner that made the call."""
+    action: Mapped[str] = mapped_column(String(16))
+    """``freeze`` or ``unfreeze``."""
+    freeze_type: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, Result, func, select, update
 from sqlalchemy.orm import Session
 
-from partnerhub.customers.models import Association, Customer
+from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """The filters of the customer list; None means "not a filter". Fuzzy values match anywhere."""
+
+    partner_id: str
+    account_name: str | None = None
+    real_name: str | None = None
+    label: str | None = None
+    association_type: int | None = None
+    associated_from: datetime | None = None
+    associated_before: datetime | None = None
+    """Exclusive upper bound."""
+    customer_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ListedCustomer:
+    customer: Customer
+    association: Association
 
 
 class CustomerRepository:
@@ -26,6 +52,106 @@ class CustomerRepository:
     def email_taken(self, email: str) -> bool:
         found = self.session.scalar(select(Customer.id).where(Customer.email_key == email.lower()).limit(1))
         return found is not None
+
+    def xaccount_taken(self, owner_partner_id: str, xaccount_type: str, xaccount_id: str) -> bool:
+        found = self.session.scalar(
+            select(Customer.id)
+            .where(
+                Customer.owner_partner_id == owner_partner_id,
+                Customer.xaccount_type == xaccount_type,
+                Customer.xaccount_id == xaccount_id,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    def add_with_association(self, customer: Customer, association: Association) -> None:
+        """Insert both rows; a unique-constraint race surfaces here as IntegrityError."""
+        self.session.add(customer)
+        self.session.flush()
+        self.session.add(association)
+        self.session.flush()
+
+    def list_for_partner(self, query: CustomerQuery, *, offset: int, limit: int) -> Sequence[ListedCustomer]:
+        """Customers actively associated with the partner, newest association first (ties by id)."""
+        statement = (
+            select(Customer, Association)
+            .join(Association, Association.active_customer_id == Customer.id)
+            .where(*self._conditions(query))
+            .order_by(Association.associated_on.desc(), Customer.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            ListedCustomer(customer, association) for customer, association in self.session.execute(statement)
+        ]
+
+    def count_for_partner(self, query: CustomerQuery) -> int:
+        statement = (
+            select(func.count())
+            .select_from(Customer)
+            .join(Association, Association.active_customer_id == Customer.id)
+            .where(*self._conditions(query))
+        )
+        return int(self.session.scalar(statement) or 0)
+
+    def _conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [Association.partner_id == query.partner_id]
+        if query.account_name is not None:
+            # Login names are case-insensitive: match the lower-cased key.
+            conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
+        if query.real_name is not None:
+            conditions.append(Customer.real_name.icontains(query.real_name, autoescape=True))
+        if query.label is not None:
+            conditions.append(self._label_contains(query.label))
+        if query.association_type is not None:
+            conditions.append(Association.association_type == query.association_type)
+        if query.associated_from is not None:
+            conditions.append(Association.associated_on >= query.associated_from)
+        if query.associated_before is not None:
+            conditions.append(Association.associated_on < query.associated_before)
+        if query.customer_id is not None:
+            conditions.append(Customer.id == query.customer_id)
+        return conditions
+
+    def _label_contains(self, needle: str) -> ColumnElement[bool]:
+        """Case-sensitive substring match on both engines (SQLite's LIKE ignores ASCII case).
+
+        A position function needs no wildcard escaping: ``%`` and ``_`` are matched literally.
+        """
+        if self.session.get_bind().dialect.name == "sqlite":
+            return func.instr(Customer.label, needle) > 0
+        return func.strpos(Customer.label, needle) > 0
+
+    def freeze_if_active(self, customer_id: str, freeze_type: str) -> bool:
+        """Set the freeze type only when the customer is not frozen; False when it already was.
+
+        One conditional UPDATE, so two concurrent freezes cannot both succeed.
+        """
+        result = self.session.execute(
+            update(Customer)
+            .where(Customer.id == customer_id, Customer.freeze_type.is_(None))
+            .values(freeze_type=freeze_type)
+        )
+        return _changed(result)
+
+    def unfreeze_if_type(self, customer_id: str, freeze_type: str) -> bool:
+        """Clear the freeze only when the customer is frozen with exactly this type."""
+        result = self.session.execute(
+            update(Customer)
+            .where(Customer.id == customer_id, Customer.freeze_type == freeze_type)
+            .values(freeze_type=None)
+        )
+        return _changed(result)
+
+    def add_freeze_event(self, event: CustomerFreezeEvent) -> None:
+        self.session.add(event)
+        self.session.flush()
+
+
+def _changed(result: Result[Any]) -> bool:
+    """Whether a DML statement touched a row (its result is a CursorResult, which has a rowcount)."""
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 class AssociationRepository:

@@ -29,7 +29,10 @@ def is_valid_email(email: str) -> bool:
 
 
 def password_problem(password: str, *, login_name: str, mobile: str | None) -> str | None:
-    """Why a password is refused, or None. 8–32 chars, 2 of 4 classes, not the name, not containing the mobile."""
+    """Why a password is refused, or None.
+
+    8-32 characters, 2 of 4 classes, not the login name or its reverse, not containing the mobile.
+    """
     if not 8 <= len(password) <= 32:
         return "length must be 8-32"
     classes = [

@@ -1,0 +1,169 @@
+"""Queries on coupons and coupon records. Partner-facing reads are scoped by the issuing partner: another
+partner's coupon behaves exactly like a missing one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from partnerhub.coupons.models import Coupon, CouponRecord, CouponStatus
+from partnerhub.quotas.params import TimeRange
+from partnerhub.quotas.repository import in_range
+
+
+@dataclass(frozen=True)
+class CouponQuery:
+    """A.15."""
+
+    partner_id: str
+    now: datetime
+    oldest_expiry: datetime
+    """Coupons that expired before this are no longer listed."""
+    coupon_id: str | None = None
+    customer_id: str | None = None
+    """None: no filter; ``""``: a filter nothing matches."""
+    no_match: bool = False
+    """A filter on something partnerhub coupons never carry (an order id)."""
+    coupon_type: int | None = None
+    status: int | None = None
+    created: TimeRange = TimeRange()
+    effective: TimeRange = TimeRange()
+    expires: TimeRange = TimeRange()
+
+
+@dataclass(frozen=True)
+class CouponRecordQuery:
+    """A.16."""
+
+    partner_id: str
+    operation_types: list[int] | None = None
+    quota_id: str | None = None
+    quota_type: int | None = None
+    coupon_ids: list[str] | None = None
+    customer_id: str | None = None
+    result: int | None = None
+    operated: TimeRange = TimeRange()
+
+
+def _reads_as(status: int, now: datetime) -> ColumnElement[bool]:
+    """Coupons whose status as a reader sees it (usable past expiry → expired) equals ``status``."""
+    if status == CouponStatus.USABLE:
+        return and_(Coupon.status == CouponStatus.USABLE, Coupon.expire_time > now)
+    if status == CouponStatus.EXPIRED:
+        return or_(
+            Coupon.status == CouponStatus.EXPIRED,
+            and_(Coupon.status == CouponStatus.USABLE, Coupon.expire_time <= now),
+        )
+    return Coupon.status == status
+
+
+class CouponRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, coupon: Coupon) -> None:
+        self.session.add(coupon)
+
+    def owned(self, partner_id: str, coupon_id: str) -> Coupon | None:
+        return self.session.scalars(
+            select(Coupon).where(Coupon.id == coupon_id, Coupon.partner_id == partner_id)
+        ).one_or_none()
+
+    def lock(self, coupon_id: str) -> Coupon | None:
+        return self.session.scalars(
+            select(Coupon)
+            .where(Coupon.id == coupon_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+
+    def lock_usable_of(self, customer_id: str, now: datetime) -> Sequence[Coupon]:
+        """The customer's usable coupons in effect now, locked, in the order they are spent: earliest expiry
+        first (then oldest first)."""
+        return self.session.scalars(
+            select(Coupon)
+            .where(
+                Coupon.customer_id == customer_id,
+                Coupon.status == CouponStatus.USABLE,
+                Coupon.effective_time <= now,
+                Coupon.expire_time > now,
+            )
+            .order_by(Coupon.expire_time, Coupon.created_at, Coupon.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
+    def expired_unswept(self, now: datetime) -> Sequence[Coupon]:
+        """Usable coupons past their expiry, locked in id order."""
+        return self.session.scalars(
+            select(Coupon)
+            .where(Coupon.status == CouponStatus.USABLE, Coupon.expire_time <= now)
+            .order_by(Coupon.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
+    def search(self, query: CouponQuery, *, offset: int, limit: int) -> tuple[int, Sequence[Coupon]]:
+        conditions: list[ColumnElement[bool]] = [
+            Coupon.partner_id == query.partner_id,
+            Coupon.expire_time >= query.oldest_expiry,
+        ]
+        if query.no_match:
+            conditions.append(false())
+        if query.coupon_id:
+            conditions.append(Coupon.id == query.coupon_id)
+        if query.customer_id is not None:
+            conditions.append(Coupon.customer_id == query.customer_id if query.customer_id else false())
+        if query.coupon_type is not None:
+            conditions.append(Coupon.coupon_type == query.coupon_type)
+        if query.status is not None:
+            conditions.append(_reads_as(query.status, query.now))
+        conditions += in_range(Coupon.created_at, query.created)
+        conditions += in_range(Coupon.effective_time, query.effective)
+        conditions += in_range(Coupon.expire_time, query.expires)
+        statement = select(Coupon).where(*conditions)
+        total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+        rows = self.session.scalars(
+            statement.order_by(Coupon.created_at.desc(), Coupon.id).offset(offset).limit(limit)
+        ).all()
+        return total, rows
+
+
+class CouponRecordRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: CouponRecord) -> None:
+        self.session.add(record)
+
+    def add_all(self, records: Iterable[CouponRecord]) -> None:
+        self.session.add_all(list(records))
+
+    def search(
+        self, query: CouponRecordQuery, *, offset: int, limit: int
+    ) -> tuple[int, Sequence[CouponRecord]]:
+        record = CouponRecord
+        conditions: list[ColumnElement[bool]] = [record.partner_id == query.partner_id]
+        if query.operation_types is not None:
+            conditions.append(record.operation_type.in_(query.operation_types))
+        if query.quota_id is not None:
+            conditions.append(record.quota_id == query.quota_id if query.quota_id else false())
+        if query.quota_type is not None:
+            conditions.append(record.quota_type == query.quota_type)
+        if query.coupon_ids is not None:
+            conditions.append(record.coupon_id.in_(query.coupon_ids))
+        if query.customer_id is not None:
+            conditions.append(record.customer_id == query.customer_id if query.customer_id else false())
+        if query.result is not None:
+            conditions.append(record.result == query.result)
+        conditions += in_range(record.operation_time, query.operated)
+        statement = select(record).where(*conditions)
+        total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+        rows = self.session.scalars(
+            statement.order_by(record.operation_time.desc(), record.id.desc()).offset(offset).limit(limit)
+        ).all()
+        return total, rows

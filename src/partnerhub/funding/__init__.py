@@ -1,0 +1,1 @@
+"""Funding: fund and reclaim customers and resellers, batch funding, records and balances."""

@@ -1,0 +1,63 @@
+"""Route-side glue: the ``X-Client-Token`` header and running a handler body at most once per key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Header, Response
+from sqlalchemy.orm import Session
+
+from partnerhub.context import AppContext
+from partnerhub.http.responses import json_response
+from partnerhub.idempotency.service import HEADER, claim, complete, fingerprint, validate_key
+
+KEY_HEADER_DESCRIPTION = (
+    "Idempotency key (1-128 characters from `A-Z a-z 0-9 . _ : -`). A retry with the same key and the same "
+    "body returns the first response again, byte for byte, without moving money twice; the same key with "
+    "a different body answers 409 `CBC.0409`. Keys are kept at least 24 hours. A request that failed "
+    "stored nothing, so its key can be retried."
+)
+
+ClientToken = Annotated[str | None, Header(alias=HEADER, description=KEY_HEADER_DESCRIPTION)]
+
+
+def run_once(
+    session: Session,
+    ctx: AppContext,
+    *,
+    partner_id: str,
+    key: str | None,
+    operation: str,
+    payload: Mapping[str, Any],
+    execute: Callable[[str | None], tuple[Any, int]],
+) -> Response:
+    """Run ``execute(key)`` → (content, status) and answer it; with a key, at most once per (partner, key).
+
+    The stored response is the exact bytes sent the first time; replays carry ``X-Idempotent-Replay: true``.
+    """
+    if not key:
+        content, status = execute(None)
+        return json_response(content, status)
+    validate_key(key)
+    stored = claim(
+        session,
+        partner_id=partner_id,
+        key=key,
+        operation=operation,
+        request_fingerprint=fingerprint(operation, payload),
+        now=ctx.clock.now(),
+        retention=timedelta(hours=ctx.settings.idempotency_retention_hours),
+    )
+    if stored is not None:
+        return Response(
+            stored.body,
+            status_code=stored.status_code,
+            media_type="application/json",
+            headers={"X-Idempotent-Replay": "true"},
+        )
+    content, status = execute(key)
+    response = json_response(content, status)
+    complete(session, partner_id=partner_id, key=key, status_code=status, body=bytes(response.body))
+    return response

@@ -1,0 +1,1 @@
+"""Personal real-name authentication (SPEC A.25, A.26)."""
