@@ -41,18 +41,34 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.state.ctx = ctx
     store: RateLimitStore = (
-        RedisRateLimitStore(ctx.settings.redis_url) if ctx.settings.redis_url else DatabaseRateLimitStore(ctx.sessions)
+        RedisRateLimitStore(ctx.settings.redis_url)
+        if ctx.settings.redis_url
+        else DatabaseRateLimitStore(ctx.sessions)
     )
     app.state.rate_limiter = RateLimiter(store)
     metrics = Metrics()
     app.state.metrics = metrics
     install_error_handlers(app)
-    for router in (ops_router, auth_router, customers_router, verification_router, realname_router,
-                   funding_router, funding_records_router, coupons_router, quotas_router):
+    for router in (
+        ops_router,
+        auth_router,
+        customers_router,
+        verification_router,
+        realname_router,
+        funding_router,
+        funding_records_router,
+        coupons_router,
+        quotas_router,
+    ):
         app.include_router(router)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes,
-                       default_language=ctx.settings.default_language)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics, default_language=ctx.settings.default_language)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=ctx.settings.max_body_bytes,
+        default_language=ctx.settings.default_language,
+    )
+    app.add_middleware(
+        RequestContextMiddleware, metrics=metrics, default_language=ctx.settings.default_language
+    )
     return app
 
 

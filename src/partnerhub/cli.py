@@ -89,8 +89,15 @@ def serve(
     """Serve the API, /docs and /metrics."""
     import uvicorn
 
-    uvicorn.run("partnerhub.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_config=None, proxy_headers=False)
+    uvicorn.run(
+        "partnerhub.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=False,
+    )
 
 
 @partner_app.command("create")
@@ -106,11 +113,25 @@ def partner_create(
 ) -> None:
     """Create a partner."""
     with _transaction() as (session, ctx):
-        partner = create_partner(session, ctx.clock, kind=PartnerKind(kind.value.replace("-", "_")), name=name,
-                                 account_name=login, parent_id=parent, mobile=mobile, email=email,
-                                 password=password)
-        data = {"id": partner.id, "kind": partner.kind, "name": partner.name, "login": partner.account_name,
-                "parent_id": partner.parent_id, "xaccount_type": partner.xaccount_type}
+        partner = create_partner(
+            session,
+            ctx.clock,
+            kind=PartnerKind(kind.value.replace("-", "_")),
+            name=name,
+            account_name=login,
+            parent_id=parent,
+            mobile=mobile,
+            email=email,
+            password=password,
+        )
+        data = {
+            "id": partner.id,
+            "kind": partner.kind,
+            "name": partner.name,
+            "login": partner.account_name,
+            "parent_id": partner.parent_id,
+            "xaccount_type": partner.xaccount_type,
+        }
     _emit(data, as_json, f"created {data['kind']} {data['id']} (login {data['login']})")
 
 
@@ -120,10 +141,22 @@ def partner_list(as_json: JsonFlag = False) -> None:
     from partnerhub.kit.masking import mask_email, mask_mobile
 
     with _transaction() as (session, _):
-        rows = [{"id": p.id, "kind": p.kind, "name": p.name, "login": p.account_name, "parent_id": p.parent_id,
-                 "status": p.status, "mobile": mask_mobile(p.mobile), "email": mask_email(p.email)}
-                for p in list_partners(session)]
-    text = "\n".join(f"{r['id']}  {r['kind']:<17} {r['login']:<24} {r['name']}" for r in rows) or "no partners"
+        rows = [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "name": p.name,
+                "login": p.account_name,
+                "parent_id": p.parent_id,
+                "status": p.status,
+                "mobile": mask_mobile(p.mobile),
+                "email": mask_email(p.email),
+            }
+            for p in list_partners(session)
+        ]
+    text = (
+        "\n".join(f"{r['id']}  {r['kind']:<17} {r['login']:<24} {r['name']}" for r in rows) or "no partners"
+    )
     _emit(rows, as_json, text)
 
 
@@ -161,20 +194,33 @@ def demo(
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.resolved_database_url())
-    with _transaction() as (session, ctx), Progress(transient=True, disable=as_json or customers < 10_000) as bar:
+    with (
+        _transaction() as (session, ctx),
+        Progress(transient=True, disable=as_json or customers < 10_000) as bar,
+    ):
         task = bar.add_task("customers", total=customers)
         result = seed_demo(session, ctx, customers=customers, progress=lambda n: bar.advance(task, n))
-    data = {"created": result.created, "logins": result.logins, "customers": result.customers,
-            "keys": [{"access_key": k.access_key, "secret_key": k.secret_key, "partner_id": k.partner_id}
-                     for k in result.keys]}
+    data = {
+        "created": result.created,
+        "logins": result.logins,
+        "customers": result.customers,
+        "keys": [
+            {"access_key": k.access_key, "secret_key": k.secret_key, "partner_id": k.partner_id}
+            for k in result.keys
+        ],
+    }
     if as_json:
         _emit(data, True, "")
         return
     if not result.created:
-        typer.echo("demo data already present (secret keys are shown only once; `partnerhub key create` makes more)")
+        typer.echo(
+            "demo data already present (secret keys are shown only once; `partnerhub key create` makes more)"
+        )
     for login in result.logins:
-        typer.echo(f"{login['kind']:<12} login {login['login']:<20} id {login['partner_id']}"
-                   + (f"  password {login['password']}" if "password" in login else ""))
+        typer.echo(
+            f"{login['kind']:<12} login {login['login']:<20} id {login['partner_id']}"
+            + (f"  password {login['password']}" if "password" in login else "")
+        )
     for key in result.keys:
         typer.echo(f"key for {key.partner_id}: AK {key.access_key}  SK {key.secret_key}")
     if result.created:
@@ -195,9 +241,15 @@ def outbox_list(
         entries = list_messages(session, ctx, to=to, limit=limit)
     rows: list[dict[str, Any]] = []
     for entry in entries:
-        row: dict[str, Any] = {"to": entry.to, "channel": entry.channel, "scene": entry.scene,
-                               "sender": entry.sender, "language": entry.language, "body": entry.body,
-                               "created_at": format_utc(entry.created_at)}
+        row: dict[str, Any] = {
+            "to": entry.to,
+            "channel": entry.channel,
+            "scene": entry.scene,
+            "sender": entry.sender,
+            "language": entry.language,
+            "body": entry.body,
+            "created_at": format_utc(entry.created_at),
+        }
         if entry.code is not None:
             row["code"] = entry.code
         rows.append(row)
@@ -212,12 +264,22 @@ def realname_pending(as_json: JsonFlag = False) -> None:
     from partnerhub.realname.service import pending_reviews
 
     with _transaction() as (session, ctx):
-        rows = [{"customer_id": p.customer_id, "partner_id": p.partner_id, "identify_type": p.identify_type,
-                 "verified_type": p.verified_type, "name": p.name, "verified_number": p.verified_number,
-                 "attachments": p.attachments, "submitted_at": format_utc(p.submitted_at)}
-                for p in pending_reviews(session, ctx)]
-    text = "\n".join(f"{r['submitted_at']}  {r['customer_id']}  type {r['verified_type']}  {r['name']}"
-                     for r in rows)
+        rows = [
+            {
+                "customer_id": p.customer_id,
+                "partner_id": p.partner_id,
+                "identify_type": p.identify_type,
+                "verified_type": p.verified_type,
+                "name": p.name,
+                "verified_number": p.verified_number,
+                "attachments": p.attachments,
+                "submitted_at": format_utc(p.submitted_at),
+            }
+            for p in pending_reviews(session, ctx)
+        ]
+    text = "\n".join(
+        f"{r['submitted_at']}  {r['customer_id']}  type {r['verified_type']}  {r['name']}" for r in rows
+    )
     _emit(rows, as_json, text or "nothing to review")
 
 
@@ -250,10 +312,18 @@ def topup(
     with _transaction() as (session, ctx):
         minor = parse_amount(amount, "amount", maximum=ctx.settings.max_amount)
         moved = topup_partner(session, ctx, partner_id=partner, amount_minor=minor)
-        data = {"transaction_id": moved.transaction_id, "partner_id": partner, "amount": to_text(minor),
-                "balance": to_text(moved.credit_balance_after), "currency": "CNY"}
-    _emit(data, as_json, f"topped up {partner} by {data['amount']} CNY; balance {data['balance']} "
-                         f"({data['transaction_id']})")
+        data = {
+            "transaction_id": moved.transaction_id,
+            "partner_id": partner,
+            "amount": to_text(minor),
+            "balance": to_text(moved.credit_balance_after),
+            "currency": "CNY",
+        }
+    _emit(
+        data,
+        as_json,
+        f"topped up {partner} by {data['amount']} CNY; balance {data['balance']} ({data['transaction_id']})",
+    )
 
 
 @ledger_app.command("verify")

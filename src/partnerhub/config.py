@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     """Empty means the embedded SQLite file ``<data_dir>/partnerhub.db``."""
     master_key: SecretStr | None = None
-    """Fernet key (urlsafe base64, 32 bytes). Generated into ``<data_dir>/master.key`` (mode 0600) when absent."""
+    """Fernet key; generated into ``<data_dir>/master.key`` (mode 0600) when absent."""
     redis_url: str | None = None
     """When set, rate-limit counters live in Redis; otherwise in the database."""
 

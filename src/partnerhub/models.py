@@ -12,8 +12,23 @@ from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord
 from partnerhub.realname.models import RealnameApplication
 from partnerhub.verification.models import OutboxMessage, VerificationCode
 
-__all__ = ["AccessKey", "Association", "AuthToken", "Base", "Customer", "CustomerFreezeEvent", "Partner",
-           "RateLimitWindow"]
-__all__ += ["OutboxMessage", "RealnameApplication", "VerificationCode"]
-__all__ += ["IdempotencyRecord", "LedgerAccount", "LedgerTransfer"]
-__all__ += ["Coupon", "CouponQuota", "CouponQuotaRecord", "CouponRecord"]
+__all__ = [
+    "AccessKey",
+    "Association",
+    "AuthToken",
+    "Base",
+    "Coupon",
+    "CouponQuota",
+    "CouponQuotaRecord",
+    "CouponRecord",
+    "Customer",
+    "CustomerFreezeEvent",
+    "IdempotencyRecord",
+    "LedgerAccount",
+    "LedgerTransfer",
+    "OutboxMessage",
+    "Partner",
+    "RateLimitWindow",
+    "RealnameApplication",
+    "VerificationCode",
+]
