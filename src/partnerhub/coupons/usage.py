@@ -29,7 +29,7 @@ from partnerhub.ledger.accounts import (
     customer_funded,
     new_transaction_id,
 )
-from partnerhub.ledger.service import InsufficientFunds, balance_of, balances_of, transfer
+from partnerhub.ledger.service import InsufficientFunds, balance_of, balances_of, drain, transfer
 from partnerhub.quotas.models import split_codes
 from partnerhub.quotas.repository import QuotaRepository
 from partnerhub.quotas.service import CLI_OPERATOR, Moved, expire_quotas
@@ -140,19 +140,16 @@ def expire_coupons(session: Session, now: datetime, locked: Sequence[Coupon]) ->
     records = CouponRecordRepository(session)
     swept = []
     for coupon in locked:
-        amount = balance_of(session, coupon_account(coupon.id)) or 0
-        if amount > 0:
-            transfer(
-                session,
-                debit=coupon_account(coupon.id),
-                credit=PLATFORM_VOUCHER,
-                amount_minor=amount,
-                kind=TransferKind.COUPON_EXPIRE,
-                transaction_id=new_transaction_id("CE", now),
-                at=now,
-                operator=CLI_OPERATOR,
-                reference=coupon.id,
-            )
+        amount = drain(
+            session,
+            account=coupon_account(coupon.id),
+            into=PLATFORM_VOUCHER,
+            kind=TransferKind.COUPON_EXPIRE,
+            prefix="CE",
+            at=now,
+            operator=CLI_OPERATOR,
+            reference=coupon.id,
+        )
         coupon.status = int(CouponStatus.EXPIRED)
         coupon.updated_at = now
         records.add(coupon_record(coupon, CouponOperation.EXPIRE, amount, CLI_OPERATOR, None, now))

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from partnerhub.ledger.accounts import AccountKey, TransferKind
+from partnerhub.ledger.accounts import AccountKey, TransferKind, new_transaction_id
 from partnerhub.ledger.models import LedgerTransfer
 from partnerhub.ledger.repository import LedgerRepository
 from partnerhub.logs import request_id_var
@@ -123,3 +123,31 @@ def balances_of(session: Session, accounts: Iterable[AccountKey]) -> dict[Accoun
     keys = list(accounts)
     found = LedgerRepository(session).balances(key.id for key in keys)
     return {key: found[key.id] for key in keys if key.id in found}
+
+
+def drain(
+    session: Session,
+    *,
+    account: AccountKey,
+    into: AccountKey,
+    kind: TransferKind,
+    prefix: str,
+    at: datetime,
+    operator: str,
+    reference: str | None = None,
+) -> int:
+    """Move whatever ``account`` holds into ``into``; returns the amount moved (0 moves nothing)."""
+    amount = balance_of(session, account) or 0
+    if amount > 0:
+        transfer(
+            session,
+            debit=account,
+            credit=into,
+            amount_minor=amount,
+            kind=kind,
+            transaction_id=new_transaction_id(prefix, at),
+            at=at,
+            operator=operator,
+            reference=reference,
+        )
+    return amount

@@ -19,7 +19,7 @@ from partnerhub.auth.principals import Principal
 from partnerhub.errors import ApiError, invalid
 from partnerhub.kit.ids import new_id
 from partnerhub.ledger.accounts import PLATFORM_VOUCHER, AccountKey, TransferKind, new_transaction_id
-from partnerhub.ledger.service import InsufficientFunds, balance_of, transfer
+from partnerhub.ledger.service import InsufficientFunds, balance_of, drain, transfer
 from partnerhub.partners.models import PartnerKind, PartnerStatus
 from partnerhub.partners.repository import PartnerRepository
 from partnerhub.quotas.models import (
@@ -250,19 +250,16 @@ def expire_quotas(session: Session, now: datetime, locked: Sequence[CouponQuota]
     their remaining value returns to the platform."""
     swept = []
     for quota in locked:
-        amount = balance_of(session, quota_account(quota.id)) or 0
-        if amount > 0:
-            transfer(
-                session,
-                debit=quota_account(quota.id),
-                credit=PLATFORM_VOUCHER,
-                amount_minor=amount,
-                kind=TransferKind.QUOTA_EXPIRE,
-                transaction_id=new_transaction_id("QE", now),
-                at=now,
-                operator=CLI_OPERATOR,
-                reference=quota.id,
-            )
+        amount = drain(
+            session,
+            account=quota_account(quota.id),
+            into=PLATFORM_VOUCHER,
+            kind=TransferKind.QUOTA_EXPIRE,
+            prefix="QE",
+            at=now,
+            operator=CLI_OPERATOR,
+            reference=quota.id,
+        )
         quota.status = int(QuotaStatus.INVALID)
         quota.updated_at = now
         swept.append(Moved(quota.id, quota.id, amount))
