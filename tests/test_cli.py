@@ -90,6 +90,22 @@ def test_demo_seeds_once(cli_env: Env) -> None:
     assert isinstance(first, dict) and first["created"] is True and first["customers"] == 25
     assert {login["kind"] for login in first["logins"]} == {"distributor", "reseller"}
     assert len(first["keys"]) == 3
+    from huaweicloudsdkbss.v2 import (
+        ListPartnerBalancesRequest,
+        ListQuotaCouponsRequest,
+        QueryCouponQuotasReqExt,
+    )
+
+    key = first["keys"][0]
+    distributor = PartnerHandle(
+        key["partner_id"], "distributor", "demo-distributor", "", key["access_key"], key["secret_key"]
+    )
+    balances = bss_client(cli_env, distributor).list_partner_balances(ListPartnerBalancesRequest())
+    assert [(b.account_type, b.amount) for b in balances.account_balances] == [(1, 100000)]
+    quotas = bss_client(cli_env, distributor).list_quota_coupons(
+        ListQuotaCouponsRequest(body=QueryCouponQuotasReqExt())
+    )
+    assert [q.balance for q in quotas.quotas] == [50000]
     second = run_json("demo", "--customers", "25")
     assert isinstance(second, dict) and second["created"] is False and second["keys"] == []
     from sqlalchemy import text

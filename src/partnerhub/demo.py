@@ -1,20 +1,25 @@
-"""``partnerhub demo``: a small partner hierarchy to click through, or many customers for load tests."""
+"""``partnerhub demo``: a small partner hierarchy to click through, or many customers for load tests.
+
+The distributor gets 100,000.00 of cash and a 50,000.00 voucher quota, each reseller 10,000.00 of cash.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from partnerhub.context import AppContext
-from partnerhub.customers.models import Association, Customer
+from partnerhub.customers.repository import CustomerRepository
+from partnerhub.funding.service import topup
 from partnerhub.kit.ids import new_id
 from partnerhub.kit.passwords import hash_password
 from partnerhub.partners.models import PartnerKind
 from partnerhub.partners.repository import PartnerRepository
 from partnerhub.partners.service import IssuedKey, create_partner, issue_key
+from partnerhub.quotas.service import QuotaGrant, grant_quota
 
 DEMO_DISTRIBUTOR = "demo-distributor"
 DEMO_PASSWORD = "Demo@partnerhub1"  # noqa: S105 - printed for the demo on purpose
@@ -68,6 +73,20 @@ def seed_demo(
                 password=DEMO_PASSWORD,
             )
         )
+    now = ctx.clock.now()
+    # Money to click through: cash for every partner, a voucher quota for the distributor.
+    for partner, cash_yuan in zip(owners, (100_000, 10_000, 10_000), strict=True):
+        topup(session, ctx, partner_id=partner.id, amount_minor=cash_yuan * 100)
+    grant_quota(
+        session,
+        now,
+        QuotaGrant(
+            partner_id=distributor.id,
+            amount_minor=50_000 * 100,
+            effective_time=now,
+            expire_time=now + timedelta(days=365),
+        ),
+    )
     for partner in owners:
         result.logins.append(
             {
@@ -136,8 +155,6 @@ def _bulk_customers(
                     "active_customer_id": customer_id,
                 }
             )
-        session.execute(insert(Customer), customer_rows)
-        session.execute(insert(Association), association_rows)
-        session.flush()
+        CustomerRepository(session).bulk_insert(customer_rows, association_rows)
         if progress:
             progress(len(customer_rows))

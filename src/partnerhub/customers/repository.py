@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
@@ -146,6 +146,12 @@ class CustomerRepository:
 
     def add_freeze_event(self, event: CustomerFreezeEvent) -> None:
         self.session.add(event)
+        self.session.flush()
+
+    def bulk_insert(self, customers: list[dict[str, object]], associations: list[dict[str, object]]) -> None:
+        """Core inserts for seeding many customers at once (``partnerhub demo``)."""
+        self.session.execute(insert(Customer), customers)
+        self.session.execute(insert(Association), associations)
         self.session.flush()
 
 
