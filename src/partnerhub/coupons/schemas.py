@@ -6,10 +6,11 @@ Request fields are typed loosely on purpose: absent, ``null`` and ``""`` mean di
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from partnerhub.kit.money import WireAmount
 
 
 class WireModel(BaseModel):
@@ -78,7 +79,7 @@ class IssuedCoupon(WireModel):
     customer_id: str
     coupon_type: int
     measure_id: int = 1
-    face_value: Decimal
+    face_value: WireAmount
     effective_time: str
     expire_time: str
     media_type: int = 1
@@ -87,7 +88,7 @@ class IssuedCoupon(WireModel):
     active_time: str
     last_used_time: str | None = None
     create_time: str
-    balance: Decimal = Field(description="The remaining value held by the coupon's ledger account.")
+    balance: WireAmount = Field(description="The remaining value held by the coupon's ledger account.")
     is_frozen: str = "0"
 
 
@@ -105,7 +106,7 @@ class CouponRecord(WireModel):
     quota_type: int
     coupon_id: str
     customer_id: str
-    operation_amount: Decimal = Field(
+    operation_amount: WireAmount = Field(
         description="Issue: the face value; reclaim/expiry: what actually moved."
     )
     operation_time: str

@@ -7,10 +7,11 @@ field, and floats never enter the program.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, WithJsonSchema
+
+from partnerhub.kit.money import WireAmount
 
 AMOUNT_SCHEMA = {
     "oneOf": [{"type": "number"}, {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}],
@@ -75,7 +76,7 @@ class BatchAdjustReq(BaseModel):
 
 class BatchAdjustResult(BaseModel):
     customer_id: str
-    amount: Decimal
+    amount: WireAmount
     transfer_id: str | None = None
 
 
@@ -106,8 +107,8 @@ class QueryCustomersBalancesReq(BaseModel):
 
 class CustomerBalancesV2(BaseModel):
     customer_id: str
-    debt_amount: Decimal
-    amount: Decimal
+    debt_amount: WireAmount
+    amount: WireAmount
     currency: str
     measure_id: int
 
@@ -119,10 +120,10 @@ class ListCustomersBalancesDetailResponse(BaseModel):
 class AccountBalanceV2(BaseModel):
     account_id: str
     account_type: int
-    amount: Decimal
+    amount: WireAmount
     currency: str
-    designated_amount: Decimal
-    credit_amount: Decimal
+    designated_amount: WireAmount
+    credit_amount: WireAmount
     measure_id: int
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import WithJsonSchema
 
 from partnerhub.errors import invalid
 
@@ -68,3 +71,9 @@ def to_decimal(minor: int) -> Decimal:
 def to_text(minor: int) -> str:
     """Minor units as the API's string form: 1050 → ``"10.50"``."""
     return f"{to_decimal(minor):.2f}"
+
+
+WireAmount = Annotated[
+    Decimal, WithJsonSchema({"type": "number", "description": "Yuan with at most two decimal places."})
+]
+"""A response amount: written as a JSON number (never a string, never a float in between), documented so."""

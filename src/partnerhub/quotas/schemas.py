@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from partnerhub.kit.money import WireAmount
 
 
 class WireModel(BaseModel):
@@ -59,9 +60,9 @@ class CouponQuota(WireModel):
     quota_type: int
     create_time: str
     last_update_time: str
-    quota_value: Decimal
+    quota_value: WireAmount
     quota_status: int
-    balance: Decimal = Field(description="The remaining value held by the quota's ledger account.")
+    balance: WireAmount = Field(description="The remaining value held by the quota's ledger account.")
     measure_id: int = 1
     currency: str = "CNY"
     effective_time: str
@@ -105,7 +106,7 @@ class ReclaimCouponQuotasRequest(WireModel):
 
 class QuotaReclaim(WireModel):
     quota_id: str
-    quota_balance: Decimal = Field(
+    quota_balance: WireAmount = Field(
         description="The value that came back to the parent quota (the child's "
         "whole remaining balance; the child holds 0 afterwards)."
     )
@@ -161,7 +162,7 @@ class QuotaRecord(WireModel):
     operation_type: str
     quota_id: str
     parent_quota_id: str
-    amount: Decimal
+    amount: WireAmount
     operation_time: str
     result: str
     indirect_partner_account_name: str
