@@ -6,12 +6,16 @@ writers queue for the lock instead of failing halfway with "database is locked".
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+_LOCK_WAIT_SECONDS = 60
+_HOLDS_LOCK = "partnerhub_holds_write_lock"
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -39,9 +43,28 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
+    # Writers of this process queue on a lock before asking SQLite: SQLite's busy handler polls with growing
+    # sleeps, which leaves unlucky requests waiting seconds while others get through; a lock hands over at
+    # once. Other processes on the same file still meet at SQLite's own lock (busy_timeout).
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not write_lock.acquire(timeout=_LOCK_WAIT_SECONDS):
+            raise TimeoutError("waited too long for the SQLite write lock")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            write_lock.release()
+            raise
+        connection.info[_HOLDS_LOCK] = True
+
+    def _on_end(connection: Any) -> None:
+        if connection.info.pop(_HOLDS_LOCK, False):
+            write_lock.release()
+
+    event.listen(engine, "commit", _on_end)
+    event.listen(engine, "rollback", _on_end)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
