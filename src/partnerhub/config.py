@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     """Empty means the embedded SQLite file ``<data_dir>/partnerhub.db``."""
     master_key: SecretStr | None = None
     """Fernet key; generated into ``<data_dir>/master.key`` (mode 0600) when absent."""
+    sqlite_busy_timeout_seconds: float = 60.0
+    """How long a SQLite writer waits for the file before answering 503 CBC.0503 (retry)."""
     redis_url: str | None = None
     """When set, rate-limit counters live in Redis; otherwise in the database."""
 

@@ -34,7 +34,9 @@ def build_context(
 ) -> AppContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     master = settings.master_key.get_secret_value() if settings.master_key else None
-    engine = engine or make_engine(settings.resolved_database_url())
+    engine = engine or make_engine(
+        settings.resolved_database_url(), busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
+    )
     return AppContext(
         settings=settings,
         engine=engine,

@@ -40,6 +40,7 @@ _CODES: list[ErrorCode] = [
     ErrorCode("CBC.0415", 415, "不支持的媒体类型。", "Unsupported media type; send application/json."),
     ErrorCode("CBC.0460", 400, "客户账号未冻结。", "The customer account is not frozen."),
     ErrorCode("CBC.0501", 501, "该功能尚未实现。", "Not implemented."),
+    ErrorCode("CBC.0503", 503, "系统繁忙，请稍后重试。", "The service is busy; retry shortly."),
     ErrorCode("CBC.0999", 500, "其他错误。", "Unexpected error."),
     ErrorCode("CBC.5001", 400, "非合作伙伴。", "Not a partner."),
     ErrorCode("CBC.5002", 400, "合作伙伴的客户不存在。", "The partner's customer does not exist."),

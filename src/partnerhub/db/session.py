@@ -6,24 +6,34 @@ writers queue for the lock instead of failing halfway with "database is locked".
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-_LOCK_WAIT_SECONDS = 60
+from partnerhub.errors import ApiError
+
 _HOLDS_LOCK = "partnerhub_holds_write_lock"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def _busy() -> ApiError:
+    return ApiError("CBC.0503", headers={"Retry-After": "1"})
+
+
+def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 60.0) -> Engine:
+    """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503."""
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"timeout": 60, "check_same_thread": False}, hide_parameters=True
+            url,
+            connect_args={"timeout": busy_timeout_seconds, "check_same_thread": False},
+            hide_parameters=True,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_seconds)
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
     return create_engine(
@@ -31,15 +41,18 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own BEGIN is DEFERRED).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        # WAL is persistent: once set the file stays in WAL mode. If another process holds the file right now,
+        # a later connection switches it.
+        with suppress(sqlite3.OperationalError):
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
@@ -50,10 +63,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if not write_lock.acquire(timeout=_LOCK_WAIT_SECONDS):
-            raise TimeoutError("waited too long for the SQLite write lock")
+        if not write_lock.acquire(timeout=busy_timeout_seconds):
+            raise _busy()
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            write_lock.release()
+            # Another process held the file longer than busy_timeout: tell the client to retry, not "locked".
+            raise _busy() from exc
         except BaseException:
             write_lock.release()
             raise
