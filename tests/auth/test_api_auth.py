@@ -215,3 +215,15 @@ def test_forged_token_gives_401(env: Env) -> None:
 
 def test_sdk_home_is_isolated() -> None:
     assert "partnerhub-test-home-" in os.environ["HOME"]
+
+
+def test_a_login_removes_expired_tokens(env: Env) -> None:
+    partner = make_partner(env)
+    _login(env, partner.login, partner.password)
+    env.clock.advance(timedelta(hours=24, seconds=1))
+    _, fresh = _login(env, partner.login, partner.password)
+    from sqlalchemy import text
+
+    with env.ctx.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM auth_tokens")).scalar_one() == 1
+    assert env.http.post(CHECK_PATH, json=CHECK_BODY, headers={"X-Auth-Token": str(fresh)}).status_code == 200

@@ -112,7 +112,9 @@ def login_with_password(session: Session, ctx: AppContext, *, name: str, passwor
     token = random_token()
     now = ctx.clock.now()
     expires = now + timedelta(seconds=ctx.settings.token_lifetime_seconds)
-    TokenRepository(session).add(
+    tokens = TokenRepository(session)
+    tokens.purge_expired(now)  # logins keep the table to live tokens; no separate job needed
+    tokens.add(
         AuthToken(
             token_hash=ctx.master_key.keyed_hash(TOKEN_PURPOSE, token),
             subject_kind=kind.value,
