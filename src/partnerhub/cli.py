@@ -87,8 +87,17 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes; state lives in the database.")] = 1,
 ) -> None:
     """Serve the API, /docs and /metrics."""
+    import os
+    import shutil
+
     import uvicorn
 
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Several processes: each writes its metrics to files here and /metrics sums them all.
+        metrics_dir = Settings().data_dir / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     uvicorn.run(
         "partnerhub.app:app_from_environment",
         factory=True,

@@ -186,3 +186,28 @@ def test_unexpected_errors_are_500_without_a_trace(tmp_path: pytest.TempPathFact
 def test_http_client_without_auth_gets_401_not_500(env: Env) -> None:
     response = httpx.post(env.url + CHECK_PATH, json={"search_type": "name"})
     assert response.status_code == 401
+
+
+def test_metrics_sum_every_worker_process(
+    env: Env, tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR (set by `serve --workers N`), /metrics reads every process's files."""
+    from prometheus_client import Counter, values
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    values.ValueClass = values.get_value_class()  # what a worker process picks at import
+    try:
+        from prometheus_client import CollectorRegistry
+
+        other_worker = Counter(
+            "partnerhub_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=CollectorRegistry(),
+        )
+        other_worker.labels("GET", "/elsewhere", "200").inc(7)
+        text = env.http.get("/metrics").text
+        assert 'route="/elsewhere"' in text and "7.0" in text
+    finally:
+        monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+        values.ValueClass = values.get_value_class()
