@@ -47,6 +47,9 @@ def test_wrong_method_is_a_json_405(env: Env) -> None:
     response = env.http.get(CHECK_PATH)
     assert response.status_code == 405
     assert response.json()["error_code"] == "CBC.0405"
+    shared = env.http.delete("/v2/promotions/benefits/partner-coupons")  # GET and POST live here
+    assert shared.status_code == 405
+    assert shared.headers["allow"] == "GET, POST"
 
 
 def test_body_over_the_cap_is_413(env: Env) -> None:

@@ -79,7 +79,12 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         exc.status_code, "CBC.0100"
     )
     status = exc.status_code if exc.status_code in (404, 405, 413, 415) else 400
-    headers = dict(exc.headers) if exc.headers else None
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; GET and POST often share one.
+        documented = request.app.openapi().get("paths", {}).get(request.url.path, {})
+        if documented:
+            headers["Allow"] = ", ".join(sorted(method.upper() for method in documented))
     return _error_response(code, REGISTRY[code].message(_language(request)), status, headers)
 
 
