@@ -17,6 +17,7 @@ from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestCont
 from partnerhub.http.responses import ApiJSONResponse
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import DatabaseRateLimitStore, RateLimiter, RateLimitStore, RedisRateLimitStore
+from partnerhub.partners.api import router as partners_router
 from partnerhub.quotas.api import router as quotas_router
 from partnerhub.realname.api import router as realname_router
 from partnerhub.verification.api import router as verification_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         funding_records_router,
         coupons_router,
         quotas_router,
+        partners_router,
     ):
         app.include_router(router)
     app.add_middleware(

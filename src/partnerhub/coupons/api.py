@@ -22,8 +22,8 @@ from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLangu
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
+from partnerhub.kit.params import required_id
 from partnerhub.partners.scope import acting_partner_id
-from partnerhub.quotas.params import required_id
 
 router = APIRouter(route_class=ApiRoute, tags=["vouchers"])
 

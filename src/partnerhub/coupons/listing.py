@@ -21,10 +21,10 @@ from partnerhub.coupons.repository import (
 )
 from partnerhub.coupons.schemas import ListCouponRecordsQuery, ListIssuedCouponsQuery
 from partnerhub.errors import invalid
+from partnerhub.kit import params
 from partnerhub.kit.clock import format_utc
 from partnerhub.kit.money import to_decimal
 from partnerhub.ledger.service import balances_of
-from partnerhub.quotas import params
 from partnerhub.quotas.limits import PRODUCT_KEY, SERVICE_TYPE_KEY
 from partnerhub.quotas.models import split_codes
 

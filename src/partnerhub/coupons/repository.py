@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from partnerhub.coupons.models import Coupon, CouponRecord, CouponStatus
-from partnerhub.quotas.params import TimeRange
+from partnerhub.kit.params import TimeRange
 from partnerhub.quotas.repository import in_range
 
 

@@ -20,12 +20,12 @@ from partnerhub.coupons.repository import CouponRecordRepository, CouponReposito
 from partnerhub.coupons.schemas import CreatePartnerCouponsRequest
 from partnerhub.customers.models import AssociationType
 from partnerhub.errors import ApiError, invalid
+from partnerhub.kit import params
 from partnerhub.kit.ids import new_id
 from partnerhub.kit.money import parse_amount
 from partnerhub.ledger.accounts import TransferKind, new_transaction_id
 from partnerhub.ledger.service import InsufficientFunds, balance_of, transfer
 from partnerhub.partners.scope import owned_customer
-from partnerhub.quotas import params
 from partnerhub.quotas.limits import check_face_value, narrow
 from partnerhub.quotas.models import CouponQuota, QuotaType, join_codes, quota_account
 from partnerhub.quotas.repository import QuotaRepository

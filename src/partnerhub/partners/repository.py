@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from partnerhub.partners.models import AccessKey, Partner
+
+
+@dataclass(frozen=True)
+class ResellerQuery:
+    distributor_id: str
+    account_name: str | None = None
+    associated_from: datetime | None = None
+    associated_before: datetime | None = None
+    """Exclusive."""
+    reseller_id: str | None = None
 
 
 class PartnerRepository:
@@ -31,6 +43,23 @@ class PartnerRepository:
             select(Partner).where(Partner.id == reseller_id, Partner.parent_id == distributor_id)
         ).one_or_none()
 
+    def resellers(self, query: ResellerQuery, *, offset: int, limit: int) -> Sequence[Partner]:
+        """The distributor's resellers, newest association first."""
+        statement = (
+            select(Partner)
+            .where(*_reseller_conditions(query))
+            .order_by(Partner.associated_on.desc(), Partner.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.scalars(statement).all()
+
+    def count_resellers(self, query: ResellerQuery) -> int:
+        return int(
+            self.session.scalar(select(func.count()).select_from(Partner).where(*_reseller_conditions(query)))
+            or 0
+        )
+
     def add(self, partner: Partner) -> None:
         self.session.add(partner)
         self.session.flush()
@@ -51,3 +80,16 @@ class AccessKeyRepository:
     def add(self, key: AccessKey) -> None:
         self.session.add(key)
         self.session.flush()
+
+
+def _reseller_conditions(query: ResellerQuery) -> list[ColumnElement[bool]]:
+    conditions = [Partner.parent_id == query.distributor_id]
+    if query.account_name:
+        conditions.append(Partner.account_name_key.contains(query.account_name.lower(), autoescape=True))
+    if query.associated_from:
+        conditions.append(Partner.associated_on >= query.associated_from)
+    if query.associated_before:
+        conditions.append(Partner.associated_on < query.associated_before)
+    if query.reseller_id:
+        conditions.append(Partner.id == query.reseller_id)
+    return conditions

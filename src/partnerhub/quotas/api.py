@@ -10,9 +10,9 @@ from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLangu
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
+from partnerhub.kit import params
 from partnerhub.kit.money import parse_amount, to_decimal
 from partnerhub.partners.scope import acting_partner_id
-from partnerhub.quotas import params
 from partnerhub.quotas.listing import list_issued_quotas, list_quota_records, list_quotas
 from partnerhub.quotas.schemas import (
     ListCouponQuotasRecordsQuery,

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from partnerhub.errors import ApiError, invalid
+from partnerhub.kit import params
 from partnerhub.kit.clock import format_utc
 from partnerhub.kit.money import to_decimal
 from partnerhub.ledger.service import balances_of
 from partnerhub.partners.models import Partner
 from partnerhub.partners.repository import PartnerRepository
-from partnerhub.quotas import params
 from partnerhub.quotas.limits import limit_infos
 from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord, QuotaStatus, quota_account
 from partnerhub.quotas.repository import (

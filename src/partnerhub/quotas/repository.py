@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, SQLColumnExpression, Subquery, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from partnerhub.kit.params import TimeRange
 from partnerhub.partners.models import Partner
 from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord, QuotaStatus
-from partnerhub.quotas.params import TimeRange
 
 
 @dataclass(frozen=True)

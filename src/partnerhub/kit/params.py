@@ -1,4 +1,4 @@
-"""Parsing the voucher operations' request values (shared by quotas and coupons).
+"""Parsing request values the partner operations share: ids, id lists, UTC times, paging, fuzzy filters.
 
 Every refusal is ``CBC.0100`` naming the field. Absent/null and ``""`` are told apart where the API
 distinguishes them (SPEC 0.1); callers pass what they received.
@@ -44,12 +44,12 @@ def time_range(begin: str | None, end: str | None, prefix: str) -> TimeRange:
     return TimeRange(time_value(begin, f"{prefix}_begin"), time_value(end, f"{prefix}_end"))
 
 
-def page(offset: int | None, limit: int | None) -> tuple[int, int]:
-    """(offset, limit): defaults 0 and 10; offset ≥ 0, limit 1–100."""
+def page(offset: int | None, limit: int | None, *, max_offset: int = MAX_OFFSET) -> tuple[int, int]:
+    """(offset, limit): defaults 0 and 10; offset 0..max_offset, limit 1–100."""
     chosen_offset = 0 if offset is None else offset
     chosen_limit = DEFAULT_PAGE if limit is None else limit
-    if not 0 <= chosen_offset <= MAX_OFFSET:
-        raise invalid("offset", "must be 0 or more")
+    if not 0 <= chosen_offset <= max_offset:
+        raise invalid("offset", f"must be between 0 and {max_offset}")
     if not 1 <= chosen_limit <= MAX_PAGE:
         raise invalid("limit", f"must be between 1 and {MAX_PAGE}")
     return chosen_offset, chosen_limit
@@ -94,4 +94,15 @@ def optional_text(value: str | None, field: str, *, maximum: int) -> str | None:
     """Absent/null → None (not set); ``""`` → ``""``; longer than ``maximum`` → CBC.0100."""
     if value is not None and len(value) > maximum:
         raise invalid(field, f"must be at most {maximum} characters")
+    return value
+
+
+def fuzzy(value: str | None, field: str, *, maximum: int = MAX_ID_LENGTH) -> str | None:
+    """A contains-filter: absent, null and ``""`` are no filter; whitespace is refused (the API has none)."""
+    if not value:
+        return None
+    if any(character.isspace() for character in value):
+        raise invalid(field, "must not contain spaces")
+    if len(value) > maximum:
+        raise invalid(field, f"at most {maximum} characters")
     return value
