@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from partnerhub import __version__
+from partnerhub.audit.api import router as audit_router
 from partnerhub.auth.api import router as auth_router
 from partnerhub.config import Settings
 from partnerhub.context import AppContext, build_context
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         coupons_router,
         quotas_router,
         partners_router,
+        audit_router,
     ):
         app.include_router(router)
     app.add_middleware(

@@ -37,6 +37,8 @@ outbox_app = typer.Typer(help="Messages sent by the verification-code senders.",
 realname_app = typer.Typer(help="Real-name authentication reviews.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(realname_app, name="realname")
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 app.add_typer(quota_app, name="quota")
 app.add_typer(usage_app, name="usage")
 app.command("expire")(expire_command)
@@ -347,6 +349,23 @@ def ledger_verify(as_json: JsonFlag = False) -> None:
     lines += [f"  {asset} sums to {total}" for asset, total in sorted(report.asset_sums.items())]
     lines += [f"  problem: {json.dumps(problem, ensure_ascii=False)}" for problem in report.problems]
     _emit(data, as_json, "\n".join(lines))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Recompute every partner's audit hash chain. Exit 1 naming the first broken event if one is broken."""
+    from partnerhub.audit.verify import verify_audit
+
+    with _transaction() as (session, _):
+        report = verify_audit(session)
+    lines = [f"{'ok' if report.ok else 'FAILED'}: {report.events} events in {report.chains} chains"]
+    lines += [
+        f"  broken at event {p['event_id']} (partner {p['partner_id']}): {p['problem']}"
+        for p in report.problems
+    ]
+    _emit(report.as_dict(), as_json, "\n".join(lines))
     if not report.ok:
         raise typer.Exit(1)
 

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     realname_verifier: Literal["deterministic"] = "deterministic"
     mobile_registration_cap: int = 5
     """How many customers may be registered with one mobile number."""
+    reveal_per_hour: int = 60
+    """Reveals of masked personal data one partner may make in any rolling hour (429 CBC.0250 beyond)."""
     max_amount: Decimal = Decimal("100000000")
     """The largest amount (yuan) one funding, reclaim or top-up may move; larger ones answer CBC.0100."""
     batch_funding_max_items: int = 100

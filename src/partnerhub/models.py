@@ -1,5 +1,6 @@
 """Every table, imported in one place for Alembic and for relationship resolution."""
 
+from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken
 from partnerhub.coupons.models import Coupon, CouponRecord
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
@@ -15,6 +16,8 @@ from partnerhub.verification.models import OutboxMessage, VerificationCode
 __all__ = [
     "AccessKey",
     "Association",
+    "AuditEvent",
+    "AuditHead",
     "AuthToken",
     "Base",
     "Coupon",

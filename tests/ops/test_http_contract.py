@@ -214,3 +214,47 @@ def test_metrics_sum_every_worker_process(
     finally:
         monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
         values.ValueClass = values.get_value_class()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "query", "field"),
+    [
+        ("POST", CHECK_PATH, {"search_type": "name", "search_value": "abc\x00def"}, None, "search_value"),
+        (
+            "POST",
+            "/v2/partners/sub-customers/query",
+            {"account_name": "a", "indirect_partner_id": "\x00"},
+            None,
+            "indirect_partner_id",
+        ),
+        (
+            "POST",
+            "/v2/partners/sub-customers/freeze",
+            {"customer_ids": ["ok", "\x00"], "reason": "r"},
+            None,
+            "customer_ids[1]",
+        ),
+        (
+            "GET",
+            "/v2/promotions/benefits/partner-coupons/records/query",
+            None,
+            [("customer_id", "\x00")],
+            "customer_id",
+        ),
+    ],
+)
+def test_nul_characters_are_refused_at_the_edge(
+    env: Env, method: str, path: str, body: object, query: list[tuple[str, str]] | None, field: str
+) -> None:
+    """PostgreSQL text cannot hold NUL; it must be a 400 naming the field on every backend, never a 500."""
+    response = signed_call(env, make_partner(env), method, path, body, query=query)
+    assert response.status_code == 400, response.text
+    assert response.json()["error_code"] == "CBC.0100"
+    assert field in response.json()["error_msg"]
+
+
+@pytest.mark.parametrize("raw", [b"\x80\xf5\xff", b"[" * 100_000, b'{"a": "\xe1"}'])
+def test_undecodable_or_absurd_bodies_are_400(env: Env, raw: bytes) -> None:
+    response = env.http.post("/v3/auth/tokens", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "CBC.0100"

@@ -1,15 +1,20 @@
-"""Partner API routes for customers (SPEC A.1, A.3–A.6)."""
+"""Partner API routes for customers (SPEC A.1, A.3–A.6) and the audited reveal of a masked field."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from partnerhub.customers.creation import create_customer
 from partnerhub.customers.freezing import ItemFailure, freeze_customers, parse_batch, unfreeze_customers
 from partnerhub.customers.identity import check_user_identity
 from partnerhub.customers.listing import customer_information, list_customers
+from partnerhub.customers.reveal import (
+    RevealCustomerRequest,
+    RevealCustomerResponse,
+    reveal_customer_field,
+)
 from partnerhub.customers.schemas import (
     CheckUserIdentityRequest,
     CheckUserIdentityResponse,
@@ -105,6 +110,25 @@ def list_sub_customers(body: ListCustomersRequest, caller: PartnerCaller, sessio
     page = list_customers(session, caller, body)
     infos = [customer_information(row).model_dump(exclude_none=True) for row in page.rows]
     return json_response({"customer_infos": infos, "count": page.count})
+
+
+@router.post(
+    "/v2/partners/sub-customers/reveal",
+    name="reveal_sub_customer",
+    response_model=RevealCustomerResponse,
+    responses=error_responses("CBC.0250", "CBC.99000035", "CBC.99000037"),
+    summary="Reveal one customer's full mobile, e-mail or real name, audited (partnerhub extension)",
+    description="`field`: `telephone` | `email` | `customer` (real name); `value` is null when the customer "
+    "has none. Scope as in the customer list (`indirect_partner_id`: a reseller of the calling distributor). "
+    "Writes one `customer.reveal` audit event (field and reason, never the value) in the same transaction; a "
+    "refused reveal writes none. Not the partner's customer: CBC.99000035; more than "
+    "`PARTNERHUB_REVEAL_PER_HOUR` reveals in a rolling hour: 429 CBC.0250 with `Retry-After`.",
+)
+def reveal_sub_customer(
+    body: RevealCustomerRequest, caller: PartnerCaller, session: DbSession, ctx: Context, request: Request
+) -> Response:
+    ip = request.client.host if request.client else None
+    return json_response(reveal_customer_field(session, ctx, caller, body, ip=ip).model_dump())
 
 
 @router.post(

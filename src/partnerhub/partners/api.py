@@ -1,13 +1,18 @@
-"""Partner API routes about partners themselves: a distributor's reseller list (SPEC A.22)."""
+"""Partner API routes about partners themselves: a distributor's reseller list (SPEC A.22) and reveal."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
-from partnerhub.http.deps import DbSession, PartnerCaller
+from partnerhub.http.deps import Context, DbSession, PartnerCaller
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.partners.resellers import list_resellers, reseller_information
+from partnerhub.partners.reveal import (
+    RevealResellerRequest,
+    RevealResellerResponse,
+    reveal_reseller_field,
+)
 from partnerhub.partners.schemas import ListIndirectPartnersResponse, QueryIndirectPartnersReq
 
 router = APIRouter(route_class=ApiRoute, tags=["resellers"])
@@ -28,3 +33,22 @@ def list_indirect_partners(
     page = list_resellers(session, caller, body)
     infos = [reseller_information(row).model_dump() for row in page.rows]
     return json_response({"count": page.count, "indirect_partners": infos})
+
+
+@router.post(
+    "/v2/partners/indirect-partners/reveal",
+    name="reveal_indirect_partner",
+    response_model=RevealResellerResponse,
+    responses=error_responses("CBC.0250", "CBC.99000037"),
+    summary="Distributor: reveal one reseller's full mobile or e-mail, audited (partnerhub extension)",
+    description="`field`: `mobile_phone` | `email`; `reason` (optional, at most 256 characters). Writes one "
+    "`reseller.reveal` audit event (field and reason, never the value) in the same transaction; a refused "
+    "reveal writes none. Non-distributors: 403 CBC.0151; not the caller's reseller: CBC.99000037; more than "
+    "`PARTNERHUB_REVEAL_PER_HOUR` reveals in a rolling hour: 429 CBC.0250 with `Retry-After`.",
+)
+def reveal_indirect_partner(
+    body: RevealResellerRequest, caller: PartnerCaller, session: DbSession, ctx: Context, request: Request
+) -> Response:
+    ip = request.client.host if request.client else None
+    revealed = reveal_reseller_field(session, ctx, caller, body, ip=ip)
+    return json_response(revealed.model_dump())

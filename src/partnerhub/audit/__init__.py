@@ -1,0 +1,1 @@
+"""The append-only, per-partner hash-chained audit log (who did what to which object, never the values)."""
