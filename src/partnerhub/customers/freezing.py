@@ -16,7 +16,7 @@ Each change writes a ``customer_freeze_events`` row (who, when, type, reason). T
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -79,28 +79,32 @@ def parse_batch(
 def freeze_customers(
     session: Session, ctx: AppContext, caller: Principal, batch: FreezeBatch
 ) -> Sequence[ItemFailure]:
-    partner_id = acting_partner_id(session, caller, batch.indirect_partner_id)
-    failures: list[ItemFailure] = []
-    for customer_id in batch.customer_ids:
-        problem = _freeze_one(session, partner_id, customer_id, batch.freeze_type)
-        if problem is not None:
-            failures.append(ItemFailure(customer_id, problem))
-        else:
-            _record(session, ctx, caller, partner_id, customer_id, FREEZE, batch)
-    return failures
+    return _apply(session, ctx, caller, batch, _freeze_one, FREEZE)
 
 
 def unfreeze_customers(
     session: Session, ctx: AppContext, caller: Principal, batch: FreezeBatch
 ) -> Sequence[ItemFailure]:
+    return _apply(session, ctx, caller, batch, _unfreeze_one, UNFREEZE)
+
+
+def _apply(
+    session: Session,
+    ctx: AppContext,
+    caller: Principal,
+    batch: FreezeBatch,
+    change_one: Callable[[Session, str, str, FreezeType], ApiError | None],
+    action: str,
+) -> Sequence[ItemFailure]:
+    """Each customer on its own: failures are reported per item, successes recorded with who, when and why."""
     partner_id = acting_partner_id(session, caller, batch.indirect_partner_id)
     failures: list[ItemFailure] = []
     for customer_id in batch.customer_ids:
-        problem = _unfreeze_one(session, partner_id, customer_id, batch.freeze_type)
+        problem = change_one(session, partner_id, customer_id, batch.freeze_type)
         if problem is not None:
             failures.append(ItemFailure(customer_id, problem))
         else:
-            _record(session, ctx, caller, partner_id, customer_id, UNFREEZE, batch)
+            _record(session, ctx, caller, partner_id, customer_id, action, batch)
     return failures
 
 
