@@ -17,7 +17,13 @@ from partnerhub.http.errors import install_error_handlers
 from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
 from partnerhub.http.responses import ApiJSONResponse
 from partnerhub.ops.api import router as ops_router
-from partnerhub.ops.ratelimit import DatabaseRateLimitStore, RateLimiter, RateLimitStore, RedisRateLimitStore
+from partnerhub.ops.ratelimit import (
+    DatabaseRateLimitStore,
+    FailureGate,
+    RateLimiter,
+    RateLimitStore,
+    RedisRateLimitStore,
+)
 from partnerhub.partners.api import router as partners_router
 from partnerhub.quotas.api import router as quotas_router
 from partnerhub.realname.api import router as realname_router
@@ -48,6 +54,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         else DatabaseRateLimitStore(ctx.sessions)
     )
     app.state.rate_limiter = RateLimiter(store)
+    app.state.failure_gate = FailureGate(store)
     metrics = Metrics()
     app.state.metrics = metrics
     install_error_handlers(app)

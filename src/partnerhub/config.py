@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     signature_max_skew_seconds: int = 15 * 60
     token_lifetime_seconds: int = 24 * 3600
+    login_free_attempts_per_account: int = 5
+    """Password logins one account may attempt before each further attempt earns a growing lock-out."""
+    login_free_attempts_per_address: int = 30
+    """The same, per client address (all accounts together)."""
+    login_backoff_base_seconds: float = 2.0
+    """The first lock-out; each further attempt doubles it, up to ``login_backoff_max_seconds``."""
+    login_backoff_max_seconds: float = 900.0
+    login_forget_after_seconds: float = 3600.0
+    """An account or address with no attempt for this long starts afresh."""
+    auth_failures_per_second_per_address: int = 10
+    """Failed AK/SK or token authentications one client address may cause per second (then 429)."""
 
     code_lifetime_minutes: int = 10
     code_forced_lifetime_minutes: int = 5
@@ -59,6 +70,8 @@ class Settings(BaseSettings):
     code_send_per_hour: int = 15
     code_send_per_day: int = 60
     code_resend_cooldown_seconds: int = 60
+    code_target_daily_ceiling: int = 100
+    """Codes one target may receive in any 24 hours from all partners together (against SMS pumping)."""
     code_partner_daily_cap: int = 10_000
     """Codes one partner may send in any 24 hours, all targets together (against SMS pumping)."""
     code_customer_daily_cap: int = 20

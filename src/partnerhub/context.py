@@ -11,6 +11,7 @@ from partnerhub.config import RateLimits, Settings
 from partnerhub.db.session import make_engine, make_sessionmaker
 from partnerhub.kit.clock import Clock, SystemClock
 from partnerhub.kit.crypto import MasterKey, load_or_create_master_key
+from partnerhub.kit.files import private_dir
 
 
 @dataclass
@@ -32,7 +33,7 @@ class AppContext:
 def build_context(
     settings: Settings, *, clock: Clock | None = None, engine: Engine | None = None
 ) -> AppContext:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     master = settings.master_key.get_secret_value() if settings.master_key else None
     engine = engine or make_engine(
         settings.resolved_database_url(), busy_timeout_seconds=settings.sqlite_busy_timeout_seconds

@@ -7,8 +7,11 @@ the app's handlers render ``{"error_code", "error_msg"}`` in the language the ca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from partnerhub.error_details import render_detail
 
 Language = Literal["zh-cn", "en-us"]
 
@@ -32,6 +35,12 @@ _CODES: list[ErrorCode] = [
     ErrorCode("CBC.0151", 403, "访问拒绝。", "Access denied."),
     ErrorCode("CBC.0154", 401, "token非法/过期。", "The token is invalid or has expired."),
     ErrorCode("CBC.0155", 403, "不允许执行当前请求。", "The current request is not allowed."),
+    ErrorCode(
+        "CBC.0156",
+        401,
+        "登录名或密码错误。服务器日志按本响应的 X-Request-Id 记录了原因。",
+        "Incorrect login name or password. The server log holds the reason under this response's X-Request-Id.",
+    ),
     ErrorCode("CBC.0250", 429, "消息流量控制。", "Too many requests; slow down and retry later."),
     ErrorCode("CBC.0404", 404, "请求的资源不存在。", "The requested resource does not exist."),
     ErrorCode("CBC.0405", 405, "请求方法不允许。", "Method not allowed."),
@@ -215,7 +224,10 @@ REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}
 
 # Authentication failures share one body whatever the cause, so a caller cannot probe which part failed.
 AUTH_FAILURE_CODE = "APIGW.0301"
-AUTH_FAILURE_MESSAGE = "Incorrect IAM authentication information: verify aksk signature fail"
+AUTH_FAILURE_MESSAGE = (
+    "Incorrect IAM authentication information: verify aksk signature fail"
+    " (the server log holds the reason under this response's X-Request-Id)"
+)
 
 
 def lookup(code: str) -> ErrorCode:
@@ -231,6 +243,7 @@ class ApiError(Exception):
         *,
         field: str | None = None,
         detail: str | None = None,
+        params: Mapping[str, object] | None = None,
         headers: dict[str, str] | None = None,
         keep_changes: bool = False,
     ) -> None:
@@ -240,6 +253,8 @@ class ApiError(Exception):
         self.code = code
         self.field = field
         self.detail = detail
+        """An English template registered in ``error_details`` (translated when rendered), filled from ``params``."""
+        self.params = dict(params or {})
         self.headers = headers or {}
         self.keep_changes = keep_changes
         """Commit the transaction's work before answering with this error (e.g. a failed-attempt counter)."""
@@ -250,11 +265,13 @@ class ApiError(Exception):
 
     def message(self, language: Language) -> str:
         base = REGISTRY[self.code].message(language)
-        extra = [part for part in (self.field, self.detail) if part]
+        detail = render_detail(self.detail, self.params, language) if self.detail else None
+        extra = [part for part in (self.field, detail) if part]
         if not extra:
             return base
-        joiner = "：" if language == "zh-cn" else ": "
-        return base.rstrip("。.") + joiner + ", ".join(extra)
+        if language == "zh-cn":
+            return base.rstrip("。") + "：" + "，".join(extra)
+        return base.rstrip(".") + ": " + ", ".join(extra)
 
     def as_detail(self, language: Language, item_id: str) -> dict[str, str]:
         """The ``error_details`` entry of a batch operation."""
@@ -269,6 +286,6 @@ class AuthenticationFailed(Exception):
         self.reason = reason
 
 
-def invalid(field: str, detail: str | None = None) -> ApiError:
-    """Shorthand for the generic parameter error naming its field."""
-    return ApiError("CBC.0100", field=field, detail=detail)
+def invalid(field: str, detail: str | None = None, **params: object) -> ApiError:
+    """Shorthand for the generic parameter error naming its field; ``detail`` is a registered template."""
+    return ApiError("CBC.0100", field=field, detail=detail, params=params)

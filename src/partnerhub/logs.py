@@ -16,6 +16,11 @@ from typing import Any
 from partnerhub.kit.masking import scrub_mobiles
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+"""The server's own id of the current request (in ``X-Request-Id``, every log line and audit event)."""
+client_request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "client_request_id", default=None
+)
+"""The ``X-Request-Id`` the client sent, when it was safe to keep: kept beside the server's, never instead."""
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 

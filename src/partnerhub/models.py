@@ -1,7 +1,7 @@
 """Every table, imported in one place for Alembic and for relationship resolution."""
 
 from partnerhub.audit.models import AuditEvent, AuditHead
-from partnerhub.auth.models import AuthToken
+from partnerhub.auth.models import AuthToken, LoginThrottle
 from partnerhub.coupons.models import Coupon, CouponRecord
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
@@ -29,6 +29,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerAccount",
     "LedgerTransfer",
+    "LoginThrottle",
     "OutboxMessage",
     "Partner",
     "RateLimitWindow",

@@ -19,7 +19,10 @@ CHECK_PATH = "/v2/partners/sub-customers/users/check-identity"
 CHECK_BODY = {"search_type": "name", "search_value": "freshname01"}
 AUTH_FAILURE = {
     "error_code": "APIGW.0301",
-    "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
+    "error_msg": (
+        "Incorrect IAM authentication information: verify aksk signature fail"
+        " (the server log holds the reason under this response's X-Request-Id)"
+    ),
 }
 
 

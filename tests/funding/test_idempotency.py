@@ -130,7 +130,7 @@ def test_keys_expire_after_the_retention_window_and_are_purged(env: Env) -> None
         assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
 
 
-@pytest.mark.parametrize("key", ["", "has space", "semi;colon", "x" * 129])
+@pytest.mark.parametrize("key", ["", "   ", "has space", "semi;colon", "x" * 129])
 def test_malformed_keys_are_refused(env: Env, key: str) -> None:
     partner = make_partner(env, "solution_provider")
     customer = make_customer(env, partner)
@@ -138,9 +138,6 @@ def test_malformed_keys_are_refused(env: Env, key: str) -> None:
     response = signed_call(
         env, partner, "POST", ADJUST_PATH, {"customer_id": customer, "amount": 1}, extra_headers=keyed(key)
     )
-    if key == "":  # an empty header is no key at all
-        assert response.status_code == 200
-        return
     assert (response.status_code, response.json()["error_code"]) == (400, "CBC.0100")
     assert "X-Client-Token" in response.json()["error_msg"]
     assert customer_balance(env, customer) is None

@@ -23,6 +23,7 @@ class AuditEventInfo(BaseModel):
     target_kind: str
     target_id: str
     request_id: str | None
+    client_request_id: str | None = None
     ip: str | None
     created_at: str
     details: dict[str, Any]

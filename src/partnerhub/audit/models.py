@@ -31,6 +31,8 @@ class AuditEvent(Base):
     target_kind: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(64))
+    """The server's request id; a client's own ``X-Request-Id`` is only ever ``client_request_id``."""
+    client_request_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     details: Mapped[str] = mapped_column(Text)

@@ -24,7 +24,7 @@ _WINDOW = timedelta(hours=1)
 
 def checked_reason(reason: str | None) -> str | None:
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
-        raise invalid("reason", f"at most {MAX_REASON_LENGTH} characters")
+        raise invalid("reason", "at most {maximum} characters", maximum=MAX_REASON_LENGTH)
     return reason or None
 
 

@@ -20,7 +20,7 @@ from partnerhub.audit.models import AuditEvent
 from partnerhub.audit.repository import AuditRepository
 from partnerhub.context import AppContext
 from partnerhub.kit.clock import format_utc
-from partnerhub.logs import request_id_var
+from partnerhub.logs import client_request_id_var, request_id_var
 
 GENESIS_HASH = "0" * 64
 
@@ -31,7 +31,7 @@ def canonical_json(value: Any) -> str:
 
 def event_hash(event: AuditEvent) -> str:
     """``sha256(prev_hash + canonical JSON of the event's fields)`` — id and time included."""
-    fields = {
+    fields: dict[str, Any] = {
         "id": event.id,
         "partner_id": event.partner_id,
         "actor": event.actor,
@@ -43,6 +43,8 @@ def event_hash(event: AuditEvent) -> str:
         "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "details": event.details,
     }
+    if event.client_request_id is not None:  # added later: events without one keep their original hash
+        fields["client_request_id"] = event.client_request_id
     return hashlib.sha256((event.prev_hash + canonical_json(fields)).encode()).hexdigest()
 
 
@@ -68,6 +70,7 @@ def record(
         target_kind=target_kind,
         target_id=target_id,
         request_id=request_id_var.get(),
+        client_request_id=client_request_id_var.get(),
         ip=ip,
         created_at=ctx.clock.now(),
         details=canonical_json(dict(details)),
@@ -128,6 +131,7 @@ def event_view(event: AuditEvent) -> dict[str, Any]:
         "target_kind": event.target_kind,
         "target_id": event.target_id,
         "request_id": event.request_id,
+        "client_request_id": event.client_request_id,
         "ip": event.ip,
         "created_at": format_utc(event.created_at),
         "details": details,

@@ -1,13 +1,15 @@
-"""Queries on tokens."""
+"""Queries on tokens and password-login throttles."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from partnerhub.auth.models import AuthToken
+from partnerhub.auth.models import AuthToken, LoginThrottle
 
 
 class TokenRepository:
@@ -24,3 +26,37 @@ class TokenRepository:
     def purge_expired(self, now: datetime) -> int:
         result = self.session.execute(delete(AuthToken).where(AuthToken.expires_at < now))
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+class LoginThrottleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def locked(self, keys: Sequence[str]) -> Sequence[LoginThrottle]:
+        """The rows of ``keys``, row-locked (PostgreSQL) so check-and-count is one step per key."""
+        statement = select(LoginThrottle).where(LoginThrottle.key.in_(keys)).order_by(LoginThrottle.key)
+        return self.session.scalars(
+            statement.with_for_update().execution_options(populate_existing=True)
+        ).all()
+
+    def ensure(self, keys: Sequence[str], now: datetime) -> None:
+        """Create missing rows (a concurrent creator wins quietly)."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for key in keys:
+            self.session.execute(
+                insert(LoginThrottle)
+                .values(key=key, failures=0, last_attempt_at=now, locked_until=None)
+                .on_conflict_do_nothing(index_elements=[LoginThrottle.key])
+            )
+
+    def clear(self, key: str) -> None:
+        self.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+    def purge_older_than(self, cutoff: datetime) -> None:
+        self.session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_attempt_at < cutoff,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < cutoff),
+            )
+        )

@@ -1,4 +1,4 @@
-"""Authentication: AK/SK signatures, password logins that issue tokens, and token checks.
+"""Authentication: AK/SK signatures, tokens for password logins (``auth/passwords.py``), and token checks.
 
 Tokens are 43 random URL-safe characters; only their keyed hash is stored. Secret keys are stored sealed
 with the master key and opened only to recompute a signature.
@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from partnerhub.auth import signing
 from partnerhub.auth.models import AuthToken
+from partnerhub.auth.passwords import PasswordSubject
 from partnerhub.auth.principals import Principal, SubjectKind
 from partnerhub.auth.repository import TokenRepository
 from partnerhub.context import AppContext
 from partnerhub.customers.repository import CustomerRepository
 from partnerhub.errors import ApiError, AuthenticationFailed
 from partnerhub.kit.crypto import random_token
-from partnerhub.kit.passwords import verify_password
 from partnerhub.partners.models import Partner
 from partnerhub.partners.repository import AccessKeyRepository, PartnerRepository
 
@@ -95,20 +95,8 @@ def authenticate_token(session: Session, ctx: AppContext, token: str) -> Princip
     return Principal(SubjectKind.CUSTOMER, customer.id, None, f"token:{customer.id}")
 
 
-def login_with_password(session: Session, ctx: AppContext, *, name: str, password: str) -> IssuedToken:
-    """A partner login name first, then a customer login name. One failure code for every cause."""
-    partner = PartnerRepository(session).by_account_name(name)
-    subject: tuple[SubjectKind, str, str, str | None] | None = None
-    if partner is not None:
-        subject = (SubjectKind.PARTNER, partner.id, partner.account_name, partner.password_hash)
-    else:
-        customer = CustomerRepository(session).by_domain_name(name)
-        if customer is not None:
-            subject = (SubjectKind.CUSTOMER, customer.id, customer.domain_name, customer.password_hash)
-    stored_hash = subject[3] if subject else None
-    if not verify_password(stored_hash, password) or subject is None:
-        raise AuthenticationFailed("bad login name or password")
-    kind, subject_id, login, _ = subject
+def issue_token(session: Session, ctx: AppContext, subject: PasswordSubject) -> IssuedToken:
+    """A new token for a subject whose password ``auth.passwords.authenticate_password`` accepted."""
     token = random_token()
     now = ctx.clock.now()
     expires = now + timedelta(seconds=ctx.settings.token_lifetime_seconds)
@@ -117,10 +105,10 @@ def login_with_password(session: Session, ctx: AppContext, *, name: str, passwor
     tokens.add(
         AuthToken(
             token_hash=ctx.master_key.keyed_hash(TOKEN_PURPOSE, token),
-            subject_kind=kind.value,
-            subject_id=subject_id,
+            subject_kind=subject.kind.value,
+            subject_id=subject.subject_id,
             created_at=now,
             expires_at=expires,
         )
     )
-    return IssuedToken(token, expires, now, kind, subject_id, login)
+    return IssuedToken(token, expires, now, subject.kind, subject.subject_id, subject.login_name)

@@ -17,6 +17,7 @@ from partnerhub.errors import AuthenticationFailed
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,11 @@ def string_to_sign(
     raw_query: str,
     headers: Mapping[str, str],
     signed_headers: tuple[str, ...],
-    body: bytes,
+    payload_hash: str,
     sdk_date: str,
 ) -> str:
     lowered = {name.lower(): value.strip() for name, value in headers.items()}
     canonical_headers = "".join(f"{name}:{lowered.get(name, '')}\n" for name in signed_headers)
-    payload_hash = lowered.get("x-sdk-content-sha256") or hashlib.sha256(body).hexdigest()
     canonical_request = "\n".join(
         [
             method.upper(),
@@ -86,6 +86,30 @@ def string_to_sign(
     )
     digest = hashlib.sha256(canonical_request.encode()).hexdigest()
     return f"{ALGORITHM}\n{sdk_date}\n{digest}"
+
+
+def _payload_hash(lowered: Mapping[str, str], signed_headers: tuple[str, ...], body: bytes) -> str:
+    """The body hash of the canonical request: always the hash of the bytes received.
+
+    The SDK hashes every JSON body and sends ``X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`` only for other media
+    types. partnerhub's API takes nothing but JSON and moves money, so a payload the signature does not
+    cover is refused: ``UNSIGNED-PAYLOAD`` is accepted only with an empty body (nothing to swap), and a
+    client-supplied hex hash only when that header is itself signed and equals the real hash.
+    """
+    actual = hashlib.sha256(body).hexdigest()
+    claimed = lowered.get("x-sdk-content-sha256")
+    if claimed is None:
+        return actual
+    claimed = claimed.strip()
+    if claimed == UNSIGNED_PAYLOAD:
+        if body:
+            raise AuthenticationFailed("unsigned payload with a body")
+        return UNSIGNED_PAYLOAD
+    if "x-sdk-content-sha256" not in signed_headers:
+        raise AuthenticationFailed("x-sdk-content-sha256 is not signed")
+    if not hmac.compare_digest(claimed.lower(), actual):
+        raise AuthenticationFailed("x-sdk-content-sha256 does not match the body")
+    return actual
 
 
 def sign(secret_key: str, text: str) -> str:
@@ -117,12 +141,7 @@ def verify_request(
         raise AuthenticationFailed("malformed x-sdk-date") from exc
     if abs(now - signed_at) > max_skew:
         raise AuthenticationFailed("x-sdk-date outside the allowed window")
-    content_type = lowered.get("content-type", "")
-    if "x-sdk-content-sha256" in lowered and content_type.startswith(
-        ("application/json", "application/bson")
-    ):
-        # An unsigned payload is only acceptable for bodies the SDK itself would not hash.
-        raise AuthenticationFailed("unsigned payload with a JSON body")
+    payload_hash = _payload_hash(lowered, header.signed_headers, body)
     secret = secret_for(header.access_key)
     # Compute a signature even for an unknown key, so both paths take the same time.
     text = string_to_sign(
@@ -131,7 +150,7 @@ def verify_request(
         raw_query=raw_query,
         headers=headers,
         signed_headers=header.signed_headers,
-        body=body,
+        payload_hash=payload_hash,
         sdk_date=sdk_date,
     )
     expected = sign(secret if secret is not None else "unknown-access-key", text)

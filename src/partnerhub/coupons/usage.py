@@ -88,7 +88,9 @@ def record_usage(
     cash = balance_of(session, customer_funded(customer_id)) or 0
     if remaining > cash:
         raise ApiError(
-            "CBC.5003", detail=f"coupons and cash cover {to_text(amount_minor - remaining + cash)}"
+            "CBC.5003",
+            detail="coupons and cash cover {amount}",
+            params={"amount": to_text(amount_minor - remaining + cash)},
         )
     try:
         for coupon, take, held in plan:

@@ -188,7 +188,7 @@ def _required(value: str | None, field: str, max_length: int) -> str:
     if not value or not value.strip():
         raise invalid(field, "required")
     if len(value) > max_length:
-        raise invalid(field, f"at most {max_length} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=max_length)
     return value
 
 

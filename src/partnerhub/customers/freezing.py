@@ -61,11 +61,11 @@ def parse_batch(
     if not customer_ids:
         raise invalid("customer_ids", "required, 1 to 10 ids")
     if len(customer_ids) > MAX_CUSTOMERS:
-        raise invalid("customer_ids", f"at most {MAX_CUSTOMERS} ids")
+        raise invalid("customer_ids", "at most {maximum} ids", maximum=MAX_CUSTOMERS)
     if not reason:
         raise invalid("reason", "required")
     if len(reason) > MAX_REASON:
-        raise invalid("reason", f"at most {MAX_REASON} characters")
+        raise invalid("reason", "at most {maximum} characters", maximum=MAX_REASON)
     if indirect_partner_id is not None and len(indirect_partner_id) > 64:
         raise invalid("indirect_partner_id", "at most 64 characters")
     return FreezeBatch(
@@ -133,7 +133,12 @@ def _unfreeze_one(session: Session, partner_id: str, customer_id: str, wanted: F
     if current is None:
         return ApiError("CBC.0460")
     if current != wanted.value:
-        return ApiError("CBC.0101", field="unfreeze_type", detail=f"the account is frozen as {current}")
+        return ApiError(
+            "CBC.0101",
+            field="unfreeze_type",
+            detail="the account is frozen as {freeze_type}",
+            params={"freeze_type": current},
+        )
     if not CustomerRepository(session).unfreeze_if_type(customer_id, current):
         return ApiError("CBC.0460")  # a concurrent request unfroze it first
     return None

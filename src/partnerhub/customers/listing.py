@@ -2,9 +2,10 @@
 
 Only customers actively associated with the acting partner (the caller, or a distributor's own reseller
 named by ``indirect_partner_id``) are listed. Fuzzy filters match anywhere in the value and refuse
-whitespace, as the API documents; ``%`` and ``_`` in them match literally. Personal data is masked:
-mobile and e-mail always; the real name of anyone but an enterprise (``customer_type`` 1), whose name is
-a company's, keeps only its first character.
+whitespace, as the API documents; ``%`` and ``_`` in them match literally. The ``customer`` (real name)
+filter is fuzzy only for enterprises: a person's name is masked here, so it matches only as a whole.
+Personal data is masked: mobile and e-mail always; the real name of anyone but an enterprise
+(``customer_type`` 1), whose name is a company's, keeps only its first character.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from partnerhub.auth.principals import Principal
-from partnerhub.customers.models import FreezeType
+from partnerhub.customers.models import ENTERPRISE, FreezeType
 from partnerhub.customers.repository import CustomerQuery, CustomerRepository, ListedCustomer
 from partnerhub.customers.schemas import CustomerInformation, ListCustomersRequest
 from partnerhub.errors import invalid
@@ -28,7 +29,6 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_OFFSET = 40_000_000
 _MAX_FILTER_LENGTH = 64
-_ENTERPRISE = 1
 _IS_FROZEN = {None: 0, FreezeType.ACCOUNT.value: 1, FreezeType.ACCOUNT_AND_RESOURCE.value: 2}
 
 
@@ -41,10 +41,10 @@ class CustomerPage:
 def list_customers(session: Session, caller: Principal, request: ListCustomersRequest) -> CustomerPage:
     offset = 0 if request.offset is None else request.offset
     if not 0 <= offset <= MAX_OFFSET:
-        raise invalid("offset", f"must be between 0 and {MAX_OFFSET}")
+        raise invalid("offset", "must be between {low} and {high}", low=0, high=MAX_OFFSET)
     limit = DEFAULT_LIMIT if request.limit is None else request.limit
     if not 1 <= limit <= MAX_LIMIT:
-        raise invalid("limit", f"must be between 1 and {MAX_LIMIT}")
+        raise invalid("limit", "must be between {low} and {high}", low=1, high=MAX_LIMIT)
     filters = CustomerQuery(
         partner_id="",  # set below, once the filters themselves are known to be valid
         account_name=_fuzzy(request.account_name, "account_name"),
@@ -66,7 +66,7 @@ def list_customers(session: Session, caller: Principal, request: ListCustomersRe
 def customer_information(row: ListedCustomer) -> CustomerInformation:
     """The ``CustomerInformation`` of one listed customer, personal data masked."""
     customer, association = row.customer, row.association
-    real_name = customer.real_name if customer.customer_type == _ENTERPRISE else mask_name(customer.real_name)
+    real_name = customer.real_name if customer.customer_type == ENTERPRISE else mask_name(customer.real_name)
     return CustomerInformation(
         customer=real_name,
         account_name=customer.domain_name,
@@ -93,7 +93,7 @@ def _fuzzy(value: str | None, field: str) -> str | None:
     if any(character.isspace() for character in value):
         raise invalid(field, "must not contain spaces")
     if len(value) > _MAX_FILTER_LENGTH:
-        raise invalid(field, f"at most {_MAX_FILTER_LENGTH} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=_MAX_FILTER_LENGTH)
     return value
 
 
@@ -101,7 +101,7 @@ def _exact(value: str | None, field: str) -> str | None:
     if not value:
         return None
     if len(value) > _MAX_FILTER_LENGTH:
-        raise invalid(field, f"at most {_MAX_FILTER_LENGTH} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=_MAX_FILTER_LENGTH)
     return value
 
 

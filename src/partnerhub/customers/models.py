@@ -30,6 +30,10 @@ class AssociationType(IntEnum):
     """代售: the partner funds the customer (default for API-created customers)."""
 
 
+ENTERPRISE = 1
+"""``customer_type`` of an enterprise: its real name is a company's, shown unmasked."""
+
+
 class Customer(Base):
     __tablename__ = "customers"
     __table_args__ = (

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, func, insert, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
+from partnerhub.customers.models import ENTERPRISE, Association, Customer, CustomerFreezeEvent
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class CustomerRepository:
             # Login names are case-insensitive: match the lower-cased key.
             conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
         if query.real_name is not None:
-            conditions.append(Customer.real_name.icontains(query.real_name, autoescape=True))
+            conditions.append(self._name_matches(query.real_name))
         if query.label is not None:
             conditions.append(self._label_contains(query.label))
         if query.association_type is not None:
@@ -113,6 +113,14 @@ class CustomerRepository:
         if query.customer_id is not None:
             conditions.append(Customer.id == query.customer_id)
         return conditions
+
+    def _name_matches(self, name: str) -> ColumnElement[bool]:
+        """An enterprise's name (shown in full) matches anywhere; a person's name, masked in the list,
+        matches only as a whole (any case): the filter cannot spell out a masked name guess by guess."""
+        return or_(
+            and_(Customer.customer_type == ENTERPRISE, Customer.real_name.icontains(name, autoescape=True)),
+            and_(Customer.customer_type != ENTERPRISE, func.lower(Customer.real_name) == name.lower()),
+        )
 
     def _label_contains(self, needle: str) -> ColumnElement[bool]:
         """Case-sensitive substring match on both engines (SQLite's LIKE ignores ASCII case).

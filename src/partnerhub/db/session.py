@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from partnerhub.errors import ApiError
+from partnerhub.kit.files import make_private, sqlite_files
 
 _HOLDS_LOCK = "partnerhub_holds_write_lock"
 
@@ -42,6 +44,9 @@ def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
+    database = engine.url.database
+    files = sqlite_files(Path(database)) if database and database != ":memory:" else ()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own BEGIN is DEFERRED).
@@ -55,6 +60,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+        # The file holds mobiles, names and password hashes. SQLite gives -wal and -shm the database's mode.
+        make_private(*files)
 
     # Writers of this process queue on a lock before asking SQLite: SQLite's busy handler polls with growing
     # sleeps, which leaves unlucky requests waiting seconds while others get through; a lock hands over at

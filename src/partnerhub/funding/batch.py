@@ -73,7 +73,7 @@ def batch_fund(
         raise ApiError("CBC.0501", field="funding_type", detail="only cash funding is offered")
     limit = ctx.settings.batch_funding_max_items
     if not items or len(items) > limit:
-        raise invalid("adjust_infos", f"give 1 to {limit} items")
+        raise invalid("adjust_infos", "give 1 to {maximum} items", maximum=limit)
     seen: set[str] = set()
     for index, item in enumerate(items):
         if item.customer_id in seen:
@@ -142,5 +142,8 @@ def _run(
 def _located(error: ApiError, index: int) -> ApiError:
     """The same error, its field prefixed with the item's position."""
     return ApiError(
-        error.code, field=f"adjust_infos[{index}].{error.field or 'customer_id'}", detail=error.detail
+        error.code,
+        field=f"adjust_infos[{index}].{error.field or 'customer_id'}",
+        detail=error.detail,
+        params=error.params,
     )

@@ -115,7 +115,7 @@ def adjust_records(
     kinds = None
     if operation_type:
         if operation_type not in OPERATION_KINDS:
-            raise invalid("operation_type", "use " + " | ".join(OPERATION_KINDS))
+            raise invalid("operation_type", "use {choices}", choices=" | ".join(OPERATION_KINDS))
         kinds = [kind.value for kind in OPERATION_KINDS[operation_type]]
     flt = TransferFilter(
         kinds=kinds,

@@ -17,7 +17,8 @@ from partnerhub.auth.service import SignedRequest, authenticate_signature, authe
 from partnerhub.context import AppContext
 from partnerhub.db.session import session_scope
 from partnerhub.errors import ApiError, AuthenticationFailed, Language
-from partnerhub.ops.ratelimit import RateLimiter, retry_after_header
+from partnerhub.http.errors import request_language
+from partnerhub.ops.ratelimit import FailureGate, RateLimiter, retry_after_header
 
 
 def get_context(request: Request) -> AppContext:
@@ -36,14 +37,6 @@ def get_session(ctx: Context) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def request_language(request: Request) -> Language:
-    wanted = request.headers.get("x-language", "").strip().lower()
-    if wanted in ("zh-cn", "en-us"):
-        return wanted  # type: ignore[return-value]
-    default: Language = request.app.state.ctx.settings.default_language
-    return default
-
-
 RequestLanguage = Annotated[Language, Depends(request_language)]
 
 
@@ -51,30 +44,52 @@ async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
+def client_address(request: Request) -> str:
+    """The peer address (uvicorn applies ``X-Forwarded-For`` only from ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
 def authenticate(request: Request, ctx: Context, body: bytes = Depends(raw_body)) -> Principal:
     """Identify the caller in a short transaction of its own, then count it against its rate limit.
 
     Neither step may run inside the handler's transaction: on SQLite that transaction holds the write
-    lock, and the rate-limit counter needs it too.
+    lock, and the rate-limit counter needs it too. Failed authentications count against the client
+    address (``auth_failures_per_second_per_address``); past the limit the address gets 429 for the rest
+    of the second, whatever it sends.
     """
+    gate: FailureGate = request.app.state.failure_gate
+    address = client_address(request)
+    wait = gate.blocked_for(address)
+    if wait is not None:
+        raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
+    try:
+        principal = _identify(request, ctx, body)
+    except (AuthenticationFailed, ApiError) as exc:
+        if isinstance(exc, AuthenticationFailed) or exc.code == "CBC.0154":
+            over = gate.record_failure(address, ctx.settings.auth_failures_per_second_per_address)
+            if over is not None:
+                raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(over)}) from exc
+        raise
+    request.state.principal = principal
+    _enforce_rate_limit(request, ctx, principal)
+    return principal
+
+
+def _identify(request: Request, ctx: AppContext, body: bytes) -> Principal:
     token = request.headers.get("x-auth-token")
     if not token and not request.headers.get("authorization"):
         raise AuthenticationFailed("no credentials")
     with session_scope(ctx.sessions) as session:
         if token:
-            principal = authenticate_token(session, ctx, token)
-        else:
-            signed = SignedRequest(
-                method=request.method,
-                path=request.url.path,
-                raw_query=request.url.query,
-                headers=dict(request.headers),
-                body=body,
-            )
-            principal = authenticate_signature(session, ctx, signed)
-    request.state.principal = principal
-    _enforce_rate_limit(request, ctx, principal)
-    return principal
+            return authenticate_token(session, ctx, token)
+        signed = SignedRequest(
+            method=request.method,
+            path=request.url.path,
+            raw_query=request.url.query,
+            headers=dict(request.headers),
+            body=body,
+        )
+        return authenticate_signature(session, ctx, signed)
 
 
 def _enforce_rate_limit(request: Request, ctx: AppContext, principal: Principal) -> None:

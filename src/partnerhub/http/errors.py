@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from partnerhub.error_details import from_validation
 from partnerhub.errors import (
     AUTH_FAILURE_CODE,
     AUTH_FAILURE_MESSAGE,
@@ -20,6 +21,7 @@ from partnerhub.errors import (
     AuthenticationFailed,
     Language,
 )
+from partnerhub.http.language import STATE_KEY, negotiate
 
 log = logging.getLogger("partnerhub.errors")
 
@@ -39,12 +41,13 @@ def _error_response(code: str, message: str, status: int, headers: dict[str, str
     )
 
 
-def _language(request: Request) -> Language:
-    wanted = request.headers.get("x-language", "").strip().lower()
-    if wanted in ("zh-cn", "en-us"):
-        return wanted  # type: ignore[return-value]
+def request_language(request: Request) -> Language:
+    """The language ``RequestContextMiddleware`` negotiated for this request (``http/language.py``)."""
+    chosen: Language | None = getattr(request.state, STATE_KEY, None)
+    if chosen is not None:
+        return chosen
     default: Language = request.app.state.ctx.settings.default_language
-    return default
+    return negotiate(request.headers.get("x-language"), request.headers.get("accept-language"), default)
 
 
 def _field_of(error: dict[str, Any]) -> str:
@@ -54,7 +57,7 @@ def _field_of(error: dict[str, Any]) -> str:
 
 async def _on_api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return _error_response(exc.code, exc.message(_language(request)), exc.status, exc.headers)
+    return _error_response(exc.code, exc.message(request_language(request)), exc.status, exc.headers)
 
 
 async def _on_auth_failed(request: Request, exc: Exception) -> Response:
@@ -68,9 +71,12 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     errors = list(exc.errors())
     first = errors[0] if errors else {}
     kind = str(first.get("type", ""))
-    detail = "malformed JSON body" if kind == "json_invalid" else str(first.get("msg", "")) or None
-    error = ApiError("CBC.0100", field=_field_of(first) if kind != "json_invalid" else "body", detail=detail)
-    return _error_response(error.code, error.message(_language(request)), 400)
+    if kind == "json_invalid":
+        error = ApiError("CBC.0100", field="body", detail="malformed JSON body")
+    else:
+        template, params = from_validation(kind, first.get("ctx"))
+        error = ApiError("CBC.0100", field=_field_of(first), detail=template, params=params)
+    return _error_response(error.code, error.message(request_language(request)), 400)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
@@ -85,7 +91,7 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         documented = request.app.openapi().get("paths", {}).get(request.url.path, {})
         if documented:
             headers["Allow"] = ", ".join(sorted(method.upper() for method in documented))
-    return _error_response(code, REGISTRY[code].message(_language(request)), status, headers)
+    return _error_response(code, REGISTRY[code].message(request_language(request)), status, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -36,8 +36,10 @@ def run_once(
     """Run ``execute(key)`` → (content, status) and answer it; with a key, at most once per (partner, key).
 
     The stored response is the exact bytes sent the first time; replays carry ``X-Idempotent-Replay: true``.
+    A header that is present but empty or blank is refused (``CBC.0100``), never taken for "no key": a client
+    that meant to send one would otherwise move money again on every retry.
     """
-    if not key:
+    if key is None:
         content, status = execute(None)
         return json_response(content, status)
     validate_key(key)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from partnerhub.kit.files import private_dir
+
 
 class MasterKey:
     def __init__(self, key: bytes) -> None:
@@ -48,7 +50,7 @@ def load_or_create_master_key(configured: str | None, data_dir: Path) -> MasterK
     path = data_dir / "master.key"
     if path.exists():
         return MasterKey(path.read_bytes().strip())
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key = Fernet.generate_key()
     # O_EXCL: two workers starting together must not both write a key.
     try:

@@ -34,7 +34,7 @@ def parse_amount(value: object, field: str, *, maximum: Decimal) -> int:
     if amount <= 0:
         raise invalid(field, "must be greater than 0")
     if amount > maximum:
-        raise invalid(field, f"must not exceed {maximum}")
+        raise invalid(field, "must not exceed {maximum}", maximum=maximum)
     try:
         cents = amount.quantize(_CENT)
     except InvalidOperation as exc:  # unreachable below the maximum, kept as a guard

@@ -49,9 +49,9 @@ def page(offset: int | None, limit: int | None, *, max_offset: int = MAX_OFFSET)
     chosen_offset = 0 if offset is None else offset
     chosen_limit = DEFAULT_PAGE if limit is None else limit
     if not 0 <= chosen_offset <= max_offset:
-        raise invalid("offset", f"must be between 0 and {max_offset}")
+        raise invalid("offset", "must be between {low} and {high}", low=0, high=max_offset)
     if not 1 <= chosen_limit <= MAX_PAGE:
-        raise invalid("limit", f"must be between 1 and {MAX_PAGE}")
+        raise invalid("limit", "must be between {low} and {high}", low=1, high=MAX_PAGE)
     return chosen_offset, chosen_limit
 
 
@@ -59,7 +59,7 @@ def required_id(value: str | None, field: str) -> str:
     if not value:
         raise invalid(field, "is required")
     if len(value) > MAX_ID_LENGTH:
-        raise invalid(field, f"must be at most {MAX_ID_LENGTH} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=MAX_ID_LENGTH)
     return value
 
 
@@ -69,10 +69,10 @@ def id_list(values: Sequence[str] | None, field: str, *, maximum: int, required:
     if required and not items:
         raise invalid(field, "must name at least one item")
     if len(items) > maximum:
-        raise invalid(field, f"may hold at most {maximum} items")
+        raise invalid(field, "may hold at most {maximum} items", maximum=maximum)
     for item in items:
         if not item or len(item) > MAX_ID_LENGTH:
-            raise invalid(field, f"items must be 1-{MAX_ID_LENGTH} characters")
+            raise invalid(field, "items must be 1-{maximum} characters", maximum=MAX_ID_LENGTH)
     if len(set(items)) != len(items):
         raise invalid(field, "items must be distinct")
     return items
@@ -83,17 +83,17 @@ def code_list(values: Sequence[str] | None, field: str, *, maximum: int = 10) ->
     collapse (order kept)."""
     items = list(values or [])
     if len(items) > maximum:
-        raise invalid(field, f"may hold at most {maximum} items")
+        raise invalid(field, "may hold at most {maximum} items", maximum=maximum)
     for item in items:
         if not item or len(item) > MAX_ID_LENGTH or "," in item:
-            raise invalid(field, f"items must be 1-{MAX_ID_LENGTH} characters without commas")
+            raise invalid(field, "items must be 1-{maximum} characters without commas", maximum=MAX_ID_LENGTH)
     return list(dict.fromkeys(items))
 
 
 def optional_text(value: str | None, field: str, *, maximum: int) -> str | None:
     """Absent/null → None (not set); ``""`` → ``""``; longer than ``maximum`` → CBC.0100."""
     if value is not None and len(value) > maximum:
-        raise invalid(field, f"must be at most {maximum} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=maximum)
     return value
 
 
@@ -104,5 +104,5 @@ def fuzzy(value: str | None, field: str, *, maximum: int = MAX_ID_LENGTH) -> str
     if any(character.isspace() for character in value):
         raise invalid(field, "must not contain spaces")
     if len(value) > maximum:
-        raise invalid(field, f"at most {maximum} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=maximum)
     return value

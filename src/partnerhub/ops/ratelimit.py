@@ -81,5 +81,47 @@ class RateLimiter:
         return max(window + 1 - now, 0.001)
 
 
+class FailureGate:
+    """Failed authentications per client address and second, counted in the shared store.
+
+    Only failures are counted, so a valid request costs nothing here. Once an address's failures in the
+    current second pass the limit, this worker refuses that address until the second ends without asking
+    the store again; other workers learn it at their next failure from the address.
+    """
+
+    OPERATION = "authentication_failure"
+
+    def __init__(self, store: RateLimitStore) -> None:
+        self.store = store
+        self._blocked: dict[str, float] = {}
+
+    def reset(self) -> None:
+        self._blocked.clear()
+
+    def blocked_for(self, address: str) -> float | None:
+        """Seconds until the address may try again, or None."""
+        until = self._blocked.get(address)
+        if until is None:
+            return None
+        wait = until - time.time()
+        if wait <= 0:
+            self._blocked.pop(address, None)
+            return None
+        return wait
+
+    def record_failure(self, address: str, per_second: int) -> float | None:
+        """Count one failure; the seconds to wait when it went over the limit, else None."""
+        if per_second <= 0:
+            return None
+        now = time.time()
+        window = int(now)
+        if self.store.hit(f"address:{address}", self.OPERATION, window) <= per_second:
+            return None
+        if len(self._blocked) > 10_000:  # bounded memory under a spray of addresses
+            self._blocked.clear()
+        self._blocked[address] = window + 1
+        return max(window + 1 - now, 0.001)
+
+
 def retry_after_header(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))

@@ -40,9 +40,19 @@ def limit_infos(quota: CouponQuota) -> list[dict[str, Any]]:
 def check_face_value(quota: CouponQuota, face_minor: int) -> None:
     """CBC.99000018 below the quota's minimum, CBC.99000019 above its maximum."""
     if quota.min_face_minor is not None and face_minor < quota.min_face_minor:
-        raise ApiError("CBC.99000018", field="face_value", detail=f"minimum {to_text(quota.min_face_minor)}")
+        raise ApiError(
+            "CBC.99000018",
+            field="face_value",
+            detail="minimum {amount}",
+            params={"amount": to_text(quota.min_face_minor)},
+        )
     if quota.max_face_minor is not None and face_minor > quota.max_face_minor:
-        raise ApiError("CBC.99000019", field="face_value", detail=f"maximum {to_text(quota.max_face_minor)}")
+        raise ApiError(
+            "CBC.99000019",
+            field="face_value",
+            detail="maximum {amount}",
+            params={"amount": to_text(quota.max_face_minor)},
+        )
 
 
 def narrow(requested: list[str], allowed_stored: str | None, field: str) -> list[str]:

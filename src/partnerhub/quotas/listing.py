@@ -44,7 +44,7 @@ def list_quotas(
 ) -> dict[str, Any]:
     statuses = list(body.quota_status_list or [])
     if len(statuses) > MAX_STATUSES or any(status not in QUOTA_STATUSES for status in statuses):
-        raise invalid("quota_status_list", f"at most {MAX_STATUSES} of 0, 3, 4, 5")
+        raise invalid("quota_status_list", "at most {maximum} of 0, 3, 4, 5", maximum=MAX_STATUSES)
     for name in (
         "create_time_begin",
         "create_time_end",

@@ -86,7 +86,7 @@ def _required(field: str, value: str | None, max_length: int) -> str:
     if not text:
         raise invalid(field, "required")
     if len(text) > max_length:
-        raise invalid(field, f"at most {max_length} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=max_length)
     return text
 
 
@@ -94,7 +94,7 @@ def _attachments(urls: list[str] | None, expected: int) -> list[str]:
     if urls is None:
         raise invalid("verified_file_url", "required")
     if len(urls) > MAX_ATTACHMENTS:
-        raise invalid("verified_file_url", f"at most {MAX_ATTACHMENTS} files")
+        raise invalid("verified_file_url", "at most {maximum} files", maximum=MAX_ATTACHMENTS)
     for url in urls:
         problem = attachment_path_problem(url)
         if problem:
@@ -104,7 +104,11 @@ def _attachments(urls: list[str] | None, expected: int) -> list[str]:
                 "CBC.99000100", field="verified_file_url", detail="jpg, jpeg, bmp, png, gif or pdf"
             )
     if len(urls) != expected:
-        raise invalid("verified_file_url", f"exactly {expected} file(s) for this kind of authentication")
+        raise invalid(
+            "verified_file_url",
+            "exactly {expected} file(s) for this kind of authentication",
+            expected=expected,
+        )
     return list(urls)
 
 

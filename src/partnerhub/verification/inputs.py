@@ -34,5 +34,5 @@ def code(field: str, value: str | None) -> str:
     if not text:
         raise invalid(field, "required")
     if len(text) > MAX_CODE_LENGTH:
-        raise invalid(field, f"at most {MAX_CODE_LENGTH} characters")
+        raise invalid(field, "at most {maximum} characters", maximum=MAX_CODE_LENGTH)
     return text

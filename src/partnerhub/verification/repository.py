@@ -46,6 +46,13 @@ class BindingKey:
         )
 
 
+def sent_by(partner_id: str | None, customer_id: str | None) -> ColumnElement[bool]:
+    """Codes a partner asked for, or (with no partner) codes a customer asked for itself."""
+    if partner_id is not None:
+        return VerificationCode.partner_id == partner_id
+    return and_(VerificationCode.partner_id.is_(None), VerificationCode.customer_id == customer_id)
+
+
 class CodeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -96,18 +103,34 @@ class CodeRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
-    def sent_to_target_since(self, target_hash: str, since: datetime) -> tuple[int, datetime | None]:
-        """How many codes went to the target after ``since``, and the oldest of them."""
+    def lock_target(self, target_hash: str) -> None:
+        """Serialise check-and-send per target until the transaction ends, across workers and hosts.
+
+        PostgreSQL: a transaction-scoped advisory lock keyed by the target hash. SQLite: every transaction
+        already holds the database write lock (``BEGIN IMMEDIATE``).
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            key = int.from_bytes(bytes.fromhex(target_hash[:16]), "big", signed=True)
+            self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def sent_to_target_since(
+        self, target_hash: str, since: datetime, sender: ColumnElement[bool] | None = None
+    ) -> tuple[int, datetime | None]:
+        """How many codes went to the target after ``since`` (from ``sender`` only, when given), and the
+        oldest of them."""
+        conditions = [VerificationCode.target_hash == target_hash, VerificationCode.created_at > since]
+        if sender is not None:
+            conditions.append(sender)
         row = self.session.execute(
-            select(func.count(), func.min(VerificationCode.created_at)).where(
-                VerificationCode.target_hash == target_hash, VerificationCode.created_at > since
-            )
+            select(func.count(), func.min(VerificationCode.created_at)).where(*conditions)
         ).one()
         return int(row[0] or 0), row[1]
 
-    def last_sent_to_target(self, target_hash: str) -> datetime | None:
+    def last_sent_to_target(self, target_hash: str, sender: ColumnElement[bool]) -> datetime | None:
         return self.session.scalar(
-            select(func.max(VerificationCode.created_at)).where(VerificationCode.target_hash == target_hash)
+            select(func.max(VerificationCode.created_at)).where(
+                VerificationCode.target_hash == target_hash, sender
+            )
         )
 
     def sent_by_partner_since(self, partner_id: str, since: datetime) -> tuple[int, datetime | None]:

@@ -62,7 +62,7 @@ def partner_send(session: Session, ctx: AppContext, caller: Principal, request: 
     customer_id: str | None = None
     if scene in CUSTOMER_SCENES:
         if not request.customer_id:
-            raise invalid("customer_id", f"required when scene is {int(scene)}")
+            raise invalid("customer_id", "required when scene is {scene}", scene=int(scene))
         if len(request.customer_id) > 64:
             raise invalid("customer_id", "at most 64 characters")
         acting = acting_partner_id(session, caller, request.indirect_partner_id)

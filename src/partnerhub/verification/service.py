@@ -11,11 +11,13 @@ Rules:
 * more than ``code_max_failed_checks`` (3) failed checks invalidate a code: checks 1–3 with a wrong code
   answer ``errors.wrong``, every later check answers ``errors.exhausted`` — even with the right code;
 * an expired code answers ``errors.expired``; no code at all (or only a used one) answers ``errors.wrong``;
-* sending is limited per target (``code_send_per_hour`` 15 and ``code_send_per_day`` 60 in rolling
-  windows → ``CBC.99004015``; ``code_resend_cooldown_seconds`` 60 between two codes to one target →
-  ``CBC.99004016`` with ``Retry-After``), per partner (``code_partner_daily_cap`` in 24 hours →
-  ``CBC.99004017``) and, for codes customers send themselves, per customer (``code_customer_daily_cap`` →
-  ``CBC.99000082``). Every limit is a setting; all times come from ``ctx.clock``.
+* sending is limited per (sender, target) — the sender being the partner that asks, or the customer asking
+  for its own code — (``code_send_per_hour`` 15 and ``code_send_per_day`` 60 in rolling windows →
+  ``CBC.99004015``; ``code_resend_cooldown_seconds`` 60 between two codes → ``CBC.99004016`` with
+  ``Retry-After``), per target for everyone together (``code_target_daily_ceiling`` → ``CBC.99004015``),
+  per partner (``code_partner_daily_cap`` in 24 hours → ``CBC.99004017``) and, for codes customers send
+  themselves, per customer (``code_customer_daily_cap`` → ``CBC.99000082``). Every limit is a setting;
+  all times come from ``ctx.clock``.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from partnerhub.kit.ids import new_id
 from partnerhub.verification import outbox
 from partnerhub.verification.messages import compose
 from partnerhub.verification.models import CodeState, VerificationCode
-from partnerhub.verification.repository import BindingKey, CodeRepository
+from partnerhub.verification.repository import BindingKey, CodeRepository, sent_by
 from partnerhub.verification.senders import DeliveryFailed, OutgoingMessage, sender_for
 
 log = logging.getLogger("partnerhub.verification")
@@ -108,14 +110,26 @@ def _retry_after(code: str, free_at: datetime, now: datetime) -> ApiError:
 def _enforce_send_limits(
     repo: CodeRepository, settings: Settings, binding: BindingKey, now: datetime
 ) -> None:
+    """Per (sender, target) cool-down and caps, the platform's per-target ceiling, the sender's daily cap.
+
+    The sender is the partner that asks (or the customer asking for its own code). Limits per sender keep one
+    partner from learning, through a refusal, that another just sent a code to a number, and from exhausting a
+    number's allowance for everyone; the platform-wide ceiling still bounds what any number receives (SMS
+    pumping). The target is locked first, so concurrent sends see each other's codes.
+    """
+    repo.lock_target(binding.target_hash)
     hour, day = timedelta(hours=1), timedelta(days=1)
-    in_hour, oldest_in_hour = repo.sent_to_target_since(binding.target_hash, now - hour)
+    sender = sent_by(binding.partner_id, binding.customer_id)
+    in_hour, oldest_in_hour = repo.sent_to_target_since(binding.target_hash, now - hour, sender)
     if in_hour >= settings.code_send_per_hour:
         raise _retry_after("CBC.99004015", (oldest_in_hour or now) + hour, now)
-    in_day, oldest_in_day = repo.sent_to_target_since(binding.target_hash, now - day)
+    in_day, oldest_in_day = repo.sent_to_target_since(binding.target_hash, now - day, sender)
     if in_day >= settings.code_send_per_day:
         raise _retry_after("CBC.99004015", (oldest_in_day or now) + day, now)
-    last = repo.last_sent_to_target(binding.target_hash)
+    everyone, oldest = repo.sent_to_target_since(binding.target_hash, now - day)
+    if everyone >= settings.code_target_daily_ceiling:
+        raise _retry_after("CBC.99004015", (oldest or now) + day, now)
+    last = repo.last_sent_to_target(binding.target_hash, sender)
     cooldown = timedelta(seconds=settings.code_resend_cooldown_seconds)
     if last is not None and now - last < cooldown:
         raise _retry_after("CBC.99004016", last + cooldown, now)
