@@ -88,7 +88,7 @@ REQUIRED_PROPERTIES: dict[str, tuple[str, ...]] = {
     "CreateCustomerRequest": ("xaccount_id", "xaccount_type"),
     "FreezeCustomersRequest": ("customer_ids", "reason"),
     "UnfreezeCustomersRequest": ("customer_ids", "reason"),
-    "SendVerificationCodeRequest": ("mobile_phone",),
+    "SendVerificationCodeRequest": ("receiver_type", "mobile_phone"),
     "PartnerBindMobileRequest": ("customer_id", "mobile_phone", "verification_code"),
     "CustomerCodeRequest": ("mobile_phone",),
     "CustomerBindMobileRequest": ("mobile_phone", "verification_code"),
