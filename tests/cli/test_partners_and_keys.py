@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
+from pathlib import Path
 
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from typer.testing import CliRunner
 
-from partnerhub.cli import app
 from tests.auth.test_api_auth import check_request
+from tests.cli.conftest import run, run_json
 from tests.support import Env, PartnerHandle, bss_client
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
-    monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
-    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))  # same master key as the server
-    return env
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-def run_json(*args: str) -> object:
-    code, output = run(*args, "--json")
-    assert code == 0, output
-    return json.loads(output)
 
 
 def test_partner_and_key_lifecycle_reaches_the_live_api(cli_env: Env) -> None:
@@ -115,9 +94,7 @@ def test_demo_seeds_once(cli_env: Env) -> None:
         assert connection.execute(text("SELECT count(*) FROM associations")).scalar_one() == 25
 
 
-def test_db_upgrade_on_a_fresh_database(
-    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_db_upgrade_on_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("PARTNERHUB_DATABASE_URL", raising=False)
     code, output = run("db", "upgrade")
@@ -130,7 +107,7 @@ def test_db_upgrade_on_a_fresh_database(
         assert is_current(engine)
     finally:
         engine.dispose()
-    master = tmp_path / "master.key"  # type: ignore[operator]
+    master = tmp_path / "master.key"  # db upgrade makes the key; nothing later creates one
+    assert master.exists() and oct(master.stat().st_mode & 0o777) == "0o600"
     code, _ = run("partner", "list")
     assert code == 0
-    assert master.exists() and oct(master.stat().st_mode & 0o777) == "0o600"
