@@ -11,7 +11,8 @@ from partnerhub.cli.common import JsonFlag, emit, fail, transaction
 from partnerhub.errors import invalid
 from partnerhub.kit.clock import format_utc
 from partnerhub.kit.money import parse_amount, to_text
-from partnerhub.partners.service import get_partner
+from partnerhub.partners.models import PartnerKind
+from partnerhub.partners.service import find_partner, get_partner
 from partnerhub.quotas.listing import list_quotas
 from partnerhub.quotas.models import QuotaType
 from partnerhub.quotas.schemas import ListQuotaCouponsRequest
@@ -67,6 +68,10 @@ def quota_grant(
         )
         if quota_type not in (0, 1):
             raise invalid("type", "must be 0 or 1")
+        grantee = find_partner(session, partner)  # an unknown id: grant_quota's own CBC.0100
+        if grantee is not None and grantee.kind == PartnerKind.RESELLER.value:
+            # A reseller's quotas come from its distributor (A.18): the platform grants it none.
+            raise invalid("partner", "a reseller receives quotas from its distributor, not from the platform")
         maximum = ctx.settings.max_amount
         grant = QuotaGrant(
             partner_id=partner,

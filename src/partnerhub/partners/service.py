@@ -130,9 +130,13 @@ def list_partners(session: Session) -> Sequence[Partner]:
     return PartnerRepository(session).list_all()
 
 
+def find_partner(session: Session, partner_id: str) -> Partner | None:
+    return PartnerRepository(session).get(partner_id)
+
+
 def get_partner(session: Session, partner_id: str) -> Partner:
     """The partner, or CBC.0404 naming it."""
-    partner = PartnerRepository(session).get(partner_id)
+    partner = find_partner(session, partner_id)
     if partner is None:
         raise ApiError("CBC.0404", field="partner", detail=f"no partner {partner_id}")
     return partner

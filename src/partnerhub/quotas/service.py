@@ -80,15 +80,9 @@ def usable_status(quota: CouponQuota, now: datetime) -> None:
 
 
 def grant_quota(session: Session, now: datetime, grant: QuotaGrant) -> CouponQuota:
-    """Operator: a new quota for a distributor or solution provider, funded from ``platform:voucher``.
-
-    Resellers receive quotas only from their distributor (A.18), so the platform grants them none.
-    """
-    partner = PartnerRepository(session).get(grant.partner_id)
-    if partner is None:
+    """Operator: a new quota for ``grant.partner_id``, funded from ``platform:voucher``."""
+    if PartnerRepository(session).get(grant.partner_id) is None:
         raise invalid("partner", "no such partner")
-    if partner.kind == PartnerKind.RESELLER.value:
-        raise invalid("partner", "a reseller receives quotas from its distributor, not from the platform")
     if grant.expire_time <= grant.effective_time:
         raise invalid("expires", "must be later than the effective time")
     if grant.expire_time <= now:
