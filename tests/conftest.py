@@ -35,21 +35,24 @@ from tests.support import Env, LiveServer
 
 POSTGRES_URL = os.environ.get("PARTNERHUB_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("PARTNERHUB_TEST_REQUIRE_POSTGRES") == "1"
-_skipped_postgres: list[str] = []
+POSTGRES_SKIP = "PostgreSQL half skipped"
+"""Every PostgreSQL skip's reason starts so; the report folds them into one line of the short summary."""
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _skipped_postgres:
-        terminalreporter.write_line(
-            f"PostgreSQL SKIPPED: {_skipped_postgres[0]} — the suite ran on SQLite only."
-        )
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """One location for every PostgreSQL skip, so ``-ra`` prints one line ("SKIPPED [285] ...") for all of
+    them; any other skip keeps its own line."""
+    report: pytest.TestReport = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and POSTGRES_SKIP in str(longrepr[2]):
+        report.longrepr = (__file__, _SKIP_LINE, longrepr[2])
+    return report
 
 
 def _postgres_database() -> Iterator[str]:
     if not POSTGRES_URL:
-        reason = "set PARTNERHUB_TEST_POSTGRES_URL to run the PostgreSQL half"
-        _skipped_postgres.append(reason)
-        pytest.skip(reason)
+        pytest.skip(f"{POSTGRES_SKIP}: set PARTNERHUB_TEST_POSTGRES_URL; the suite ran on SQLite only")
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     name = f"partnerhub_test_{uuid.uuid4().hex[:12]}"
     try:
@@ -58,8 +61,7 @@ def _postgres_database() -> Iterator[str]:
     except OperationalError as exc:
         if REQUIRE_POSTGRES:
             raise
-        _skipped_postgres.append(f"PostgreSQL unreachable ({exc.orig})")
-        pytest.skip("PostgreSQL unreachable")
+        pytest.skip(f"{POSTGRES_SKIP}: PostgreSQL unreachable ({exc.orig}); the suite ran on SQLite only")
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -67,6 +69,9 @@ def _postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+_SKIP_LINE = _postgres_database.__code__.co_firstlineno
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

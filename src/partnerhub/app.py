@@ -15,6 +15,7 @@ from partnerhub.funding.api import router as funding_router
 from partnerhub.funding.records_api import router as funding_records_router
 from partnerhub.http.errors import install_error_handlers
 from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
+from partnerhub.http.openapi import install_docs
 from partnerhub.http.responses import ApiJSONResponse
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import (
@@ -36,6 +37,9 @@ codes, so the official `huaweicloudsdkbss` SDK works against it with only the en
 **Authentication**: `SDK-HMAC-SHA256` AK/SK signatures (`Authorization` header, `X-Sdk-Date` within
 ±15 minutes), or `X-Auth-Token` from `POST /v3/auth/tokens`. **Language**: `X-Language: zh-cn | en-us`.
 Every response carries `X-Request-Id`. Errors are `{"error_code": "CBC.xxxx", "error_msg": "..."}`.
+
+**Trying it here**: Swagger UI cannot sign AK/SK requests. Call `POST /v3/auth/tokens` (partner login name and
+password), copy the `X-Subject-Token` response header, click **Authorize** and paste it as `AuthToken`.
 """
 
 
@@ -46,6 +50,8 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         version=__version__,
         description=DESCRIPTION,
         default_response_class=ApiJSONResponse,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.ctx = ctx
     store: RateLimitStore = (
@@ -58,6 +64,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     metrics = Metrics()
     app.state.metrics = metrics
     install_error_handlers(app)
+    install_docs(app)
     for router in (
         ops_router,
         auth_router,

@@ -1,16 +1,45 @@
 """Typed settings (env prefix ``PARTNERHUB_``), built once per process and passed into ``create_app``.
 
 Nothing imports a global settings object: the app, the CLI and the tests each build their own.
+
+Where the data lives never depends on the current folder: ``PARTNERHUB_DATA_DIR`` when set, else the
+platform's user data directory (``~/.local/share/partnerhub`` on Linux). Besides the environment, settings are
+read from one optional file, ``PARTNERHUB_CONFIG_FILE`` or the user config directory's ``partnerhub.env``
+(``~/.config/partnerhub/partnerhub.env`` on Linux); the environment wins.
 """
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+APP_NAME = "partnerhub"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory: the same from every folder."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The optional settings file (``KEY=value`` lines, as in a ``.env`` file)."""
+    configured = os.environ.get("PARTNERHUB_CONFIG_FILE")
+    return (
+        Path(configured)
+        if configured
+        else Path(user_config_dir(APP_NAME, appauthor=False)) / "partnerhub.env"
+    )
 
 
 class RateLimits(BaseSettings):
@@ -35,9 +64,10 @@ class RateLimits(BaseSettings):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PARTNERHUB_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PARTNERHUB_", extra="ignore")
 
-    data_dir: Path = Path("./var")
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """SQLite file and generated master key; default: the platform's user data directory."""
     database_url: str = ""
     """Empty means the embedded SQLite file ``<data_dir>/partnerhub.db``."""
     master_key: SecretStr | None = None
@@ -114,6 +144,19 @@ class Settings(BaseSettings):
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"
     log_json: bool = True
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file is looked up whenever settings are built, so a PARTNERHUB_CONFIG_FILE set later counts.
+        config = DotEnvSettingsSource(settings_cls, env_file=config_file())
+        return init_settings, env_settings, config, file_secret_settings
 
     def resolved_database_url(self) -> str:
         if self.database_url:

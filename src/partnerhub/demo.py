@@ -1,6 +1,7 @@
 """``partnerhub demo``: a small partner hierarchy to click through, or many customers for load tests.
 
-The distributor gets 100,000.00 of cash and a 50,000.00 voucher quota, each reseller 10,000.00 of cash.
+The distributor gets 100,000.00 of cash and a 50,000.00 voucher quota, each reseller 10,000.00 of cash. Each
+customer carries its partner's platform id (``xaccount_type``), as one created through the API would.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from partnerhub.customers.repository import CustomerRepository
 from partnerhub.funding.service import topup
 from partnerhub.kit.ids import new_id
 from partnerhub.kit.passwords import hash_password
-from partnerhub.partners.models import PartnerKind
+from partnerhub.partners.models import Partner, PartnerKind
 from partnerhub.partners.repository import PartnerRepository
 from partnerhub.partners.service import IssuedKey, create_partner, issue_key
+from partnerhub.quotas.listing import list_quotas
+from partnerhub.quotas.schemas import ListQuotaCouponsRequest
 from partnerhub.quotas.service import QuotaGrant, grant_quota
 
 DEMO_DISTRIBUTOR = "demo-distributor"
@@ -30,8 +33,20 @@ RESALE = 2
 class DemoResult:
     created: bool
     logins: list[dict[str, str]] = field(default_factory=list)
+    """kind, login, partner_id, xaccount_type (the platform id), and the password on the first run."""
     keys: list[IssuedKey] = field(default_factory=list)
     customers: int = 0
+    quota_id: str | None = None
+    """The distributor's voucher quota."""
+
+
+def _login(partner: Partner) -> dict[str, str]:
+    return {
+        "kind": partner.kind,
+        "login": partner.account_name,
+        "partner_id": partner.id,
+        "xaccount_type": partner.xaccount_type,
+    }
 
 
 def seed_demo(
@@ -41,12 +56,11 @@ def seed_demo(
     partners = PartnerRepository(session)
     existing = partners.by_account_name(DEMO_DISTRIBUTOR)
     if existing is not None:
-        logins = [
-            {"kind": p.kind, "login": p.account_name, "partner_id": p.id}
-            for p in partners.list_all()
-            if p.account_name.startswith("demo-")
+        logins = [_login(p) for p in partners.list_all() if p.account_name.startswith("demo-")]
+        quotas = list_quotas(session, ctx.clock.now(), existing.id, ListQuotaCouponsRequest(limit=1))[
+            "quotas"
         ]
-        return DemoResult(created=False, logins=logins)
+        return DemoResult(created=False, logins=logins, quota_id=quotas[0]["quota_id"] if quotas else None)
     result = DemoResult(created=True)
     distributor = create_partner(
         session,
@@ -77,7 +91,7 @@ def seed_demo(
     # Money to click through: cash for every partner, a voucher quota for the distributor.
     for partner, cash_yuan in zip(owners, (100_000, 10_000, 10_000), strict=True):
         topup(session, ctx, partner_id=partner.id, amount_minor=cash_yuan * 100)
-    grant_quota(
+    quota = grant_quota(
         session,
         now,
         QuotaGrant(
@@ -87,17 +101,11 @@ def seed_demo(
             expire_time=now + timedelta(days=365),
         ),
     )
+    result.quota_id = quota.id
     for partner in owners:
-        result.logins.append(
-            {
-                "kind": partner.kind,
-                "login": partner.account_name,
-                "partner_id": partner.id,
-                "password": DEMO_PASSWORD,
-            }
-        )
+        result.logins.append(_login(partner) | {"password": DEMO_PASSWORD})
         result.keys.append(issue_key(session, ctx.clock, ctx.master_key, partner.id))
-    _bulk_customers(session, ctx, owners=[p.id for p in owners], count=customers, progress=progress)
+    _bulk_customers(session, ctx, owners=owners, count=customers, progress=progress)
     result.customers = customers
     return result
 
@@ -106,7 +114,7 @@ def _bulk_customers(
     session: Session,
     ctx: AppContext,
     *,
-    owners: list[str],
+    owners: list[Partner],
     count: int,
     progress: Callable[[int], None] | None,
 ) -> None:
@@ -132,8 +140,8 @@ def _bulk_customers(
                     "email_key": None,
                     "password_hash": password_hash if number < 3 else None,
                     "xaccount_id": f"demo-{number + 1}",
-                    "xaccount_type": "demo_IDP",
-                    "owner_partner_id": owner,
+                    "xaccount_type": owner.xaccount_type,
+                    "owner_partner_id": owner.id,
                     "customer_type": -1,
                     "verified_status": -1,
                     "real_name": None,
@@ -148,7 +156,7 @@ def _bulk_customers(
                 {
                     "id": new_id(),
                     "customer_id": customer_id,
-                    "partner_id": owner,
+                    "partner_id": owner.id,
                     "association_type": RESALE,
                     "associated_on": now,
                     "ended_on": None,

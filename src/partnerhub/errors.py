@@ -218,6 +218,25 @@ _CODES: list[ErrorCode] = [
         "持卡人身份信息或手机号输入不正确。",
         "The cardholder's identity or mobile number is incorrect.",
     ),
+    # first-hour (operator CLI): the data a command needs is not there; the message says what to run.
+    ErrorCode(
+        "CBC.99100601",
+        503,
+        "数据库尚未初始化或未迁移到最新版本，请运行 `partnerhub db upgrade`。",
+        "The database is missing or not migrated; run `partnerhub db upgrade`.",
+    ),
+    ErrorCode(
+        "CBC.99100602",
+        503,
+        "无法连接数据库，请检查 PARTNERHUB_DATABASE_URL 及数据库服务。",
+        "The database cannot be reached; check PARTNERHUB_DATABASE_URL and that the database server runs.",
+    ),
+    ErrorCode(
+        "CBC.99100603",
+        503,
+        "找不到主密钥，请设置 PARTNERHUB_MASTER_KEY 或恢复数据目录中的 master.key。",
+        "The master key is missing; set PARTNERHUB_MASTER_KEY or restore master.key in the data directory.",
+    ),
 ]
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}

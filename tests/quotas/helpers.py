@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -22,8 +23,9 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 import partnerhub.cli as cli_module
+import partnerhub.cli.common as cli_common
 from partnerhub.config import Settings
-from partnerhub.context import build_context
+from partnerhub.context import AppContext
 from partnerhub.customers.models import Association, Customer
 from partnerhub.db.session import session_scope
 from partnerhub.kit.clock import format_utc
@@ -198,7 +200,12 @@ def cli(env: Env, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, s
     """Run the operator CLI against the live server's database, on the test's business clock."""
     monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
     monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))
-    monkeypatch.setattr(cli_module, "_context", lambda: build_context(Settings(), clock=env.clock))
+    opened = cli_common.open_context
+
+    def on_test_clock(settings: Settings | None = None) -> AppContext:
+        return dataclasses.replace(opened(settings), clock=env.clock)
+
+    monkeypatch.setattr(cli_common, "open_context", on_test_clock)
 
     def run(*args: str) -> tuple[int, str]:
         result = runner.invoke(cli_module.app, list(args))

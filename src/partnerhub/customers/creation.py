@@ -80,7 +80,11 @@ def create_customer(
         raise ApiError("CBC.0151")
     _ensure_may_take_customers(partners, acting)
     if fields.xaccount_type != calling.xaccount_type:
-        raise invalid("xaccount_type", "does not match the platform id assigned to the partner")
+        raise invalid(
+            "xaccount_type",
+            "must be the calling partner's platform id, which `partnerhub partner show <partner id>` and "
+            "`partnerhub partner list` print as xaccount_type",
+        )
 
     customers = CustomerRepository(session)
     login = fields.login or _free_random_name(session)

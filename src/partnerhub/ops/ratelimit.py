@@ -84,9 +84,9 @@ class RateLimiter:
 class FailureGate:
     """Failed authentications per client address and second, counted in the shared store.
 
-    Only failures are counted, so a valid request costs nothing here. Once an address's failures in the
-    current second pass the limit, this worker refuses that address until the second ends without asking
-    the store again; other workers learn it at their next failure from the address.
+    Only failures are counted, so a valid request costs nothing here. Once an address's failures in one
+    second pass the limit, this worker refuses that address for the next second without asking the store
+    again; other workers learn it at their next failure from the address.
     """
 
     OPERATION = "authentication_failure"
@@ -119,8 +119,8 @@ class FailureGate:
             return None
         if len(self._blocked) > 10_000:  # bounded memory under a spray of addresses
             self._blocked.clear()
-        self._blocked[address] = window + 1
-        return max(window + 1 - now, 0.001)
+        self._blocked[address] = now + 1.0
+        return 1.0
 
 
 def retry_after_header(seconds: float) -> str:

@@ -9,29 +9,14 @@ from decimal import Decimal
 import pytest
 from huaweicloudsdkbss.v2 import ListPartnerBalancesRequest
 from sqlalchemy import update
-from typer.testing import CliRunner
 
-from partnerhub.cli import app
 from partnerhub.db.session import session_scope
 from partnerhub.idempotency.models import IdempotencyRecord
 from partnerhub.ledger.accounts import partner_cash
 from partnerhub.ledger.models import LedgerAccount
+from tests.cli.conftest import run
 from tests.funding.helpers import fund_request, keyed_client
 from tests.support import Env, bss_client, make_customer, make_partner
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
-    monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
-    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))
-    return env
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def test_topup_credits_the_partner_and_the_api_sees_it(cli_env: Env) -> None:

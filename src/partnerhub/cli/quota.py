@@ -1,17 +1,24 @@
-"""Operator CLI: ``partnerhub quota grant`` (registered on the main app in ``partnerhub.cli``)."""
+"""``partnerhub quota grant|list``: voucher quotas the platform grants and what a partner holds."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from partnerhub.cli.common import JsonFlag, emit, fail, transaction
 from partnerhub.errors import invalid
+from partnerhub.kit.clock import format_utc
+from partnerhub.kit.money import parse_amount, to_text
+from partnerhub.partners.models import PartnerKind
+from partnerhub.partners.service import find_partner, get_partner
+from partnerhub.quotas.listing import list_quotas
+from partnerhub.quotas.models import QuotaType
+from partnerhub.quotas.schemas import ListQuotaCouponsRequest
+from partnerhub.quotas.service import QuotaGrant, grant_quota
 
 quota_app = typer.Typer(help="Voucher quotas granted by the platform.", no_args_is_help=True)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def parse_moment(value: str, field: str) -> datetime:
@@ -48,17 +55,10 @@ def quota_grant(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Grant a partner a voucher quota (platform:voucher → the new quota)."""
-    from partnerhub.cli import (
-        _emit,
-        _transaction,
-    )  # the CLI's helpers; imported late, cli imports this module
-    from partnerhub.kit.clock import format_utc
-    from partnerhub.kit.money import parse_amount, to_text
-    from partnerhub.quotas.models import QuotaType
-    from partnerhub.quotas.service import QuotaGrant, grant_quota
+    """Grant a distributor or solution provider a voucher quota (platform:voucher → the new quota).
 
-    with _transaction() as (session, ctx):
+    Resellers get their quotas from their distributor (A.18), never from the platform."""
+    with transaction(as_json) as (session, ctx):
         now = ctx.clock.now()
         start = parse_moment(effective, "effective") if effective else now
         end = (
@@ -68,6 +68,10 @@ def quota_grant(
         )
         if quota_type not in (0, 1):
             raise invalid("type", "must be 0 or 1")
+        grantee = find_partner(session, partner)  # an unknown id: grant_quota's own CBC.0100
+        if grantee is not None and grantee.kind == PartnerKind.RESELLER.value:
+            # A reseller's quotas come from its distributor (A.18): the platform grants it none.
+            raise invalid("partner", "a reseller receives quotas from its distributor, not from the platform")
         maximum = ctx.settings.max_amount
         grant = QuotaGrant(
             partner_id=partner,
@@ -89,9 +93,37 @@ def quota_grant(
             "effective_time": format_utc(quota.effective_time),
             "expire_time": format_utc(quota.expire_time),
         }
-    _emit(
+    emit(
         data,
         as_json,
         f"granted quota {data['quota_id']} of {data['amount']} CNY to {partner} "
         f"({data['effective_time']} – {data['expire_time']})",
     )
+
+
+@quota_app.command("list")
+def quota_list(
+    partner: Annotated[str, typer.Option(help="Partner id whose quotas to list.")],
+    quota_type: Annotated[
+        int | None, typer.Option("--type", help="Only 0 (voucher) or 1 (cash-coupon) quotas.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The partner's quotas with their ledger balances, as the API lists them (A.17), newest first."""
+    if quota_type not in (None, 0, 1):
+        fail(invalid("type", "must be 0 or 1"), as_json)
+    quotas: list[dict[str, Any]] = []
+    with transaction(as_json) as (session, ctx):
+        get_partner(session, partner)
+        for wanted in (0, 1) if quota_type is None else (quota_type,):
+            # 100 is the API's page size; a partner holding more quotas than that is not expected here.
+            page = list_quotas(
+                session, ctx.clock.now(), partner, ListQuotaCouponsRequest(quota_type=wanted, limit=100)
+            )
+            quotas += page["quotas"]
+    text = "\n".join(
+        f"{q['quota_id']}  type {q['quota_type']}  status {q['quota_status']}  balance {q['balance']} of "
+        f"{q['quota_value']} {q['currency']}  until {q['expire_time']}"
+        for q in quotas
+    )
+    emit({"quotas": quotas}, as_json, text or "no quotas")

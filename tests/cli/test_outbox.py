@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from partnerhub.cli import app
@@ -12,21 +11,13 @@ from tests.support import Env, make_partner, sent_code
 from tests.verification.helpers import send_code
 
 
-@pytest.fixture
-def cli_env(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
-    monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
-    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))
-    return env
-
-
 def test_outbox_list_json_oldest_first_and_filtered(cli_env: Env) -> None:
     env = cli_env
     partner = make_partner(env)
     send_code(env, partner, "13412345678")
     send_code(env, partner, "13412340000", lang="en-us")
-    runner = CliRunner()
 
-    result = runner.invoke(app, ["outbox", "list", "--json"])
+    result = CliRunner().invoke(app, ["outbox", "list", "--json"])
     assert result.exit_code == 0, result.output
     messages = json.loads(result.stdout)
     assert [m["to"] for m in messages] == ["13412345678", "13412340000"]
@@ -37,7 +28,7 @@ def test_outbox_list_json_oldest_first_and_filtered(cli_env: Env) -> None:
     assert first["code"] in first["body"]
     assert first["created_at"].endswith("Z")
 
-    filtered = runner.invoke(app, ["outbox", "list", "--to", "+8613412340000", "--json"])
+    filtered = CliRunner().invoke(app, ["outbox", "list", "--to", "+8613412340000", "--json"])
     assert filtered.exit_code == 0, filtered.output
     only = json.loads(filtered.stdout)
     assert [m["to"] for m in only] == ["13412340000"]

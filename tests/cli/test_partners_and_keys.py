@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
+from pathlib import Path
 
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from typer.testing import CliRunner
 
-from partnerhub.cli import app
 from tests.auth.test_api_auth import check_request
+from tests.cli.conftest import run, run_json
 from tests.support import Env, PartnerHandle, bss_client
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(env: Env, monkeypatch: pytest.MonkeyPatch) -> Env:
-    monkeypatch.setenv("PARTNERHUB_DATABASE_URL", env.ctx.settings.resolved_database_url())
-    monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(env.ctx.settings.data_dir))  # same master key as the server
-    return env
-
-
-def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
-
-
-def run_json(*args: str) -> object:
-    code, output = run(*args, "--json")
-    assert code == 0, output
-    return json.loads(output)
 
 
 def test_partner_and_key_lifecycle_reaches_the_live_api(cli_env: Env) -> None:
@@ -105,19 +84,55 @@ def test_demo_seeds_once(cli_env: Env) -> None:
     quotas = bss_client(cli_env, distributor).list_quota_coupons(
         ListQuotaCouponsRequest(body=QueryCouponQuotasReqExt())
     )
-    assert [q.balance for q in quotas.quotas] == [50000]
+    assert [(q.quota_id, q.balance) for q in quotas.quotas] == [(first["quota_id"], 50000)]
     second = run_json("demo", "--customers", "25")
     assert isinstance(second, dict) and second["created"] is False and second["keys"] == []
+    assert second["quota_id"] == first["quota_id"]
+    platform_ids = {login["partner_id"]: login["xaccount_type"] for login in first["logins"]}
+    assert platform_ids == {login["partner_id"]: login["xaccount_type"] for login in second["logins"]}
+    assert platform_ids == {p["id"]: p["xaccount_type"] for p in run_json("partner", "list")}
     from sqlalchemy import text
 
     with cli_env.ctx.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM customers")).scalar_one() == 25
         assert connection.execute(text("SELECT count(*) FROM associations")).scalar_one() == 25
+        owners = connection.execute(text("SELECT owner_partner_id, xaccount_type FROM customers")).all()
+    # Each demo customer carries its own partner's platform id, as one created through the API would.
+    assert {owner: xaccount_type for owner, xaccount_type in owners} == platform_ids
+    code, output = run("demo")
+    assert code == 0
+    assert f"distributor voucher quota id {first['quota_id']}" in output
+    assert all(f"xaccount_type {xaccount_type}" in output for xaccount_type in platform_ids.values())
 
 
-def test_db_upgrade_on_a_fresh_database(
-    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_wrong_xaccount_type_says_where_to_find_the_right_one(cli_env: Env) -> None:
+    from tests.auth.test_api_auth import _login
+    from tests.support import make_partner
+
+    partner = make_partner(cli_env)
+    _, token = _login(cli_env, partner.login, partner.password)
+    response = cli_env.http.post(
+        "/v2/partners/sub-customers",
+        json={"xaccount_id": "u-1", "xaccount_type": "wrong_IDP"},
+        headers={"X-Auth-Token": token or "", "X-Language": "en-us"},
+    )
+    assert response.status_code == 400
+    message = response.json()["error_msg"]
+    assert "xaccount_type" in message and "partnerhub partner show" in message
+    shown = run_json("partner", "show", partner.id)
+    right = cli_env.http.post(
+        "/v2/partners/sub-customers",
+        json={"xaccount_id": "u-1", "xaccount_type": shown["xaccount_type"]},
+        headers={"X-Auth-Token": token or ""},
+    )
+    assert right.status_code == 200, right.text
+    assert (
+        run_json("customer", "list", "--partner", partner.id)["customers"][0]["xaccount_type"]
+        == (shown["xaccount_type"])
+    )
+
+
+def test_db_upgrade_on_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARTNERHUB_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("PARTNERHUB_DATABASE_URL", raising=False)
     code, output = run("db", "upgrade")
@@ -130,7 +145,7 @@ def test_db_upgrade_on_a_fresh_database(
         assert is_current(engine)
     finally:
         engine.dispose()
-    master = tmp_path / "master.key"  # type: ignore[operator]
+    master = tmp_path / "master.key"  # db upgrade makes the key; nothing later creates one
+    assert master.exists() and oct(master.stat().st_mode & 0o777) == "0o600"
     code, _ = run("partner", "list")
     assert code == 0
-    assert master.exists() and oct(master.stat().st_mode & 0o777) == "0o600"

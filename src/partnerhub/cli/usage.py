@@ -1,4 +1,4 @@
-"""Operator CLI: ``partnerhub usage record`` and ``partnerhub expire`` (registered in ``partnerhub.cli``)."""
+"""``partnerhub usage record``: a customer spends (vouchers first, then partner-funded cash)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from partnerhub.cli.common import JsonFlag, emit, transaction
+from partnerhub.coupons.usage import record_usage
+from partnerhub.kit.money import parse_amount, to_text
+
 usage_app = typer.Typer(
     help="Customer spending (vouchers first, then partner-funded cash).", no_args_is_help=True
 )
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 @usage_app.command("record")
@@ -23,14 +25,7 @@ def usage_record(
 ) -> None:
     """Charge a customer: matching usable coupons first (earliest expiry first), then partner-funded cash.
     A charge they cannot cover is refused whole."""
-    from partnerhub.cli import (
-        _emit,
-        _transaction,
-    )  # the CLI's helpers; imported late, cli imports this module
-    from partnerhub.coupons.usage import record_usage
-    from partnerhub.kit.money import parse_amount, to_text
-
-    with _transaction() as (session, ctx):
+    with transaction(as_json) as (session, ctx):
         minor = parse_amount(amount, "amount", maximum=ctx.settings.max_amount)
         usage = record_usage(
             session, ctx.clock.now(), customer, minor, service_type=service_type, product_id=product_id
@@ -42,26 +37,8 @@ def usage_record(
         "coupons": [{"coupon_id": coupon_id, "amount": to_text(taken)} for coupon_id, taken in usage.coupons],
         "cash": to_text(usage.cash_minor),
     }
-    _emit(
+    emit(
         data,
         as_json,
         f"charged {customer} {data['amount']} CNY: {len(usage.coupons)} coupon(s), {data['cash']} cash",
     )
-
-
-def expire_command(as_json: JsonFlag = False) -> None:
-    """Expire what is past its expiry (business clock): quotas → invalid (3), coupons → expired (4); their
-    remaining value returns to the platform."""
-    from partnerhub.cli import _emit, _transaction
-    from partnerhub.coupons.usage import expire_all
-    from partnerhub.kit.money import to_text
-
-    with _transaction() as (session, ctx):
-        quotas, coupons = expire_all(session, ctx.clock.now())
-    data = {
-        "quotas": [{"quota_id": moved.quota_id, "returned": to_text(moved.amount_minor)} for moved in quotas],
-        "coupons": [
-            {"coupon_id": item.coupon_id, "returned": to_text(item.amount_minor)} for item in coupons
-        ],
-    }
-    _emit(data, as_json, f"expired {len(quotas)} quota(s) and {len(coupons)} coupon(s)")
