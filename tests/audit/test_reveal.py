@@ -167,7 +167,9 @@ def test_refused_reveals_are_audited_as_refusals_after_the_rollback(env: Env) ->
     assert audit_rows(env) == []
     # Refusals that name a target are audited (malformed requests, CBC.0100, name nothing and are not).
     refusals = audit_rows(env, REFUSALS)
-    seen = [(row.partner_id, row.action, row.target_id, json.loads(row.details)["error_code"]) for row in refusals]
+    seen = [
+        (row.partner_id, row.action, row.target_id, json.loads(row.details)["error_code"]) for row in refusals
+    ]
     assert seen == [
         (distributor.id, "reseller.reveal_refused", foreign_reseller.id, "CBC.99000037"),
         (distributor.id, "reseller.reveal_refused", "0" * 32, "CBC.99000037"),
