@@ -3,6 +3,10 @@
 Each event is chained to the previous event of the same partner: ``record`` row-locks the partner's chain
 head (``SELECT … FOR UPDATE``; SQLite serializes writers anyway), so concurrent events of one partner
 still form one unbroken chain. Details must never carry a secret or a revealed personal value.
+
+A refusal that must be audited (a refused reveal, a failed step-up check) cannot write in the refused
+request's transaction, which rolls back: ``record_after`` attaches the event to the error, and the request's
+``session_scope`` writes it in a transaction of its own once the refused one has ended.
 """
 
 from __future__ import annotations
