@@ -99,6 +99,8 @@ def test_settings(database_url: str, data_dir: Path) -> Settings:
         send_code_per_second=100_000,
         adjust_records_per_second=100_000,
         account_change_records_per_second=100_000,
+        public_registration_per_second=100_000,
+        public_registration_code_per_second=100_000,
     )
     return Settings(data_dir=data_dir, database_url=database_url, rate_limits=generous, log_json=True)
 

@@ -17,6 +17,8 @@ from partnerhub.http.errors import install_error_handlers
 from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
 from partnerhub.http.openapi import install_docs
 from partnerhub.http.responses import ApiJSONResponse
+from partnerhub.invitations.api import router as invitations_router
+from partnerhub.invitations.public_api import router as public_registration_router
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import (
     DatabaseRateLimitStore,
@@ -26,8 +28,10 @@ from partnerhub.ops.ratelimit import (
     RedisRateLimitStore,
 )
 from partnerhub.partners.api import router as partners_router
+from partnerhub.partners.settings_api import router as partner_settings_router
 from partnerhub.quotas.api import router as quotas_router
 from partnerhub.realname.api import router as realname_router
+from partnerhub.stepup.api import router as step_up_router
 from partnerhub.verification.api import router as verification_router
 
 DESCRIPTION = """
@@ -40,6 +44,12 @@ Every response carries `X-Request-Id`. Errors are `{"error_code": "CBC.xxxx", "e
 
 **Trying it here**: Swagger UI cannot sign AK/SK requests. Call `POST /v3/auth/tokens` (partner login name and
 password), copy the `X-Subject-Token` response header, click **Authorize** and paste it as `AuthToken`.
+
+**Step-up verification** (partnerhub extension): a partner that turned `step_up_api` on
+(`PUT /v2/partners/settings`) must send `X-Verification-Code` — a code from
+`POST /v2/partners/step-up/verification-code`, sent to its own mobile or e-mail — with every sensitive call
+(funding and reclaims, coupons, quotas, reveals, invitations, settings). Without a valid one the call answers
+403 (`CBC.99100301`–`CBC.99100304`) and changes nothing.
 """
 
 
@@ -76,6 +86,10 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         coupons_router,
         quotas_router,
         partners_router,
+        invitations_router,
+        public_registration_router,
+        partner_settings_router,
+        step_up_router,
         audit_router,
     ):
         app.include_router(router)

@@ -52,6 +52,10 @@ class RateLimits(BaseSettings):
     send_code_per_second: int = 10
     adjust_records_per_second: int = 10
     account_change_records_per_second: int = 20
+    public_registration_per_second: int = 5
+    """Public reseller-registration reads and submissions, per client address (no credentials there)."""
+    public_registration_code_per_second: int = 1
+    """Public reseller-registration code sends, per client address."""
 
     def for_operation(self, operation: str) -> int:
         specific = {
@@ -59,6 +63,9 @@ class RateLimits(BaseSettings):
             "send_verification_message_code": self.send_code_per_second,
             "list_partner_adjust_records": self.adjust_records_per_second,
             "list_partner_account_change_records": self.account_change_records_per_second,
+            "show_reseller_registration": self.public_registration_per_second,
+            "register_reseller": self.public_registration_per_second,
+            "send_reseller_registration_code": self.public_registration_code_per_second,
         }
         return specific.get(operation, self.default_per_second)
 
@@ -140,6 +147,14 @@ class Settings(BaseSettings):
     """How long an ``X-Client-Token`` and its first response are kept (``partnerhub idempotency purge``)."""
     quota_default_validity_days: int = 365
     """``partnerhub quota grant`` without ``--expires``: days from the quota's start to its expiry."""
+    step_up_code_lifetime_minutes: int = 5
+    """Life of a step-up code (the partner's own mobile or e-mail, before a sensitive operation)."""
+    invitation_lifetime_hours: int = 24
+    """How long a reseller invitation link can be used to register."""
+    invitation_codes_per_link: int = 10
+    """Codes one registration link may send in its whole life (a public endpoint: against SMS pumping)."""
+    public_base_url: str = "http://127.0.0.1:8000"
+    """Where people reach partnerhub from outside; invitation links are built on it (no trailing slash)."""
 
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"

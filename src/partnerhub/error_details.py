@@ -145,11 +145,17 @@ ZH_CN: dict[str, str] = {
     "no partner {partner_id}": "伙伴 {partner_id} 不存在",
     "must be 1-{maximum} characters": "须为 1-{maximum} 个字符",
     "must be 0 or more": "必须大于或等于 0",
+    "must not be empty": "不能为空",
     "nothing on standard input": "标准输入为空",
     "a reseller receives quotas from its distributor, not from the platform": "云经销商的额度来自其总经销商，而非平台",
     "5-32 characters of a-z A-Z 0-9 _ -, not starting with a digit": "5-32 个 a-z A-Z 0-9 _ - 字符，不能以数字开头",
     "a mainland-China mobile such as 13800000000": "中国大陆手机号，例如 13800000000",
     "not a valid e-mail address (at most 64 characters, name@domain.tld)": "不是合法的电子邮箱地址（最多 64 个字符，形如 name@domain.tld）",
+    # invitations and step-up
+    "pending, used, expired or revoked": "pending、used、expired 或 revoked",
+    "must not contain control characters": "不能包含控制字符",
+    "1 (own mobile) or 2 (own e-mail)": "1（本账号手机）或 2（本账号邮箱）",
+    "no {channel} on record": "未登记 {channel}",
     # idempotency
     "the key is in use by a concurrent request": "该幂等键正被并发请求使用",
     "the key was already used for a different request": "该幂等键已用于另一个不同的请求",

@@ -7,9 +7,12 @@ the app's handlers render ``{"error_code", "error_msg"}`` in the language the ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from partnerhub.error_details import render_detail
 
@@ -237,6 +240,56 @@ _CODES: list[ErrorCode] = [
         "找不到主密钥，请设置 PARTNERHUB_MASTER_KEY 或恢复数据目录中的 master.key。",
         "The master key is missing; set PARTNERHUB_MASTER_KEY or restore master.key in the data directory.",
     ),
+    # Reseller invitations and public registration (partnerhub, CBC.991002xx).
+    ErrorCode("CBC.99100201", 404, "邀请不存在。", "The invitation does not exist."),
+    ErrorCode("CBC.99100202", 404, "注册链接无效。", "The registration link is not valid."),
+    ErrorCode(
+        "CBC.99100203",
+        410,
+        "注册链接已过期，请联系总经销商重新邀请。",
+        "The registration link has expired; ask the distributor for a new invitation.",
+    ),
+    ErrorCode("CBC.99100204", 410, "注册链接已被使用。", "The registration link has already been used."),
+    ErrorCode("CBC.99100205", 410, "注册链接已被撤销。", "The registration link has been revoked."),
+    ErrorCode(
+        "CBC.99100206",
+        409,
+        "只能撤销尚未使用的邀请。",
+        "Only an invitation that is still pending can be revoked.",
+    ),
+    ErrorCode(
+        "CBC.99100207",
+        400,
+        "该注册链接发送验证码次数已达上限，请联系总经销商重新邀请。",
+        "This registration link has sent all the verification codes it may; ask for a new invitation.",
+    ),
+    ErrorCode(
+        "CBC.99100208",
+        400,
+        "邀请方总经销商当前无法发展云经销商。",
+        "The inviting distributor cannot take new resellers at the moment.",
+    ),
+    # Step-up verification and partner settings (partnerhub, CBC.991003xx).
+    ErrorCode(
+        "CBC.99100301",
+        403,
+        "该敏感操作需要验证码验证身份，请获取验证码后重试。",
+        "This sensitive operation needs a step-up verification code; request one and retry with it.",
+    ),
+    ErrorCode("CBC.99100302", 403, "身份验证码错误。", "Incorrect step-up verification code."),
+    ErrorCode("CBC.99100303", 403, "身份验证码已过期。", "The step-up verification code has expired."),
+    ErrorCode(
+        "CBC.99100304",
+        403,
+        "身份验证码校验失败次数过多，请重新获取。",
+        "The step-up verification code failed too many checks; request a new one.",
+    ),
+    ErrorCode(
+        "CBC.99100305",
+        400,
+        "未登记该渠道的手机号或邮箱。",
+        "No mobile number or e-mail address is on record for this channel.",
+    ),
 ]
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}
@@ -277,6 +330,9 @@ class ApiError(Exception):
         self.headers = headers or {}
         self.keep_changes = keep_changes
         """Commit the transaction's work before answering with this error (e.g. a failed-attempt counter)."""
+        self.followups: list[Callable[[Session], None]] = []
+        """Work for a fresh transaction once this error's own transaction has ended (committed with
+        ``keep_changes``, else rolled back), e.g. the audit event of a refusal. ``session_scope`` runs them."""
 
     @property
     def status(self) -> int:

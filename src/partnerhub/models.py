@@ -6,6 +6,7 @@ from partnerhub.coupons.models import Coupon, CouponRecord
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
 from partnerhub.idempotency.models import IdempotencyRecord
+from partnerhub.invitations.models import ResellerInvitation
 from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
 from partnerhub.ops.models import RateLimitWindow
 from partnerhub.partners.models import AccessKey, Partner
@@ -34,5 +35,6 @@ __all__ = [
     "Partner",
     "RateLimitWindow",
     "RealnameApplication",
+    "ResellerInvitation",
     "VerificationCode",
 ]

@@ -22,9 +22,15 @@ MOBILE = "13812345678"
 EMAIL = "alice@example.com"
 
 
-def audit_rows(env: Env) -> list[AuditEvent]:
+REVEALS = ("reseller.reveal", "customer.reveal")
+REFUSALS = ("reseller.reveal_refused", "customer.reveal_refused")
+
+
+def audit_rows(env: Env, actions: tuple[str, ...] = REVEALS) -> list[AuditEvent]:
+    """The reveal events (other events, such as the partners' key creations, are left out)."""
     with session_scope(env.ctx.sessions) as session:
-        rows = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+        statement = select(AuditEvent).where(AuditEvent.action.in_(actions)).order_by(AuditEvent.id)
+        rows = list(session.scalars(statement))
         session.expunge_all()
         return rows
 
@@ -126,7 +132,7 @@ def refused(env: Env, partner: PartnerHandle, path: str, body: dict[str, Any]) -
     return response.status_code, response.json()["error_code"]
 
 
-def test_refused_reveals_write_no_audit_row(env: Env) -> None:
+def test_refused_reveals_are_audited_as_refusals_after_the_rollback(env: Env) -> None:
     distributor = make_partner(env)
     other_distributor = make_partner(env)
     foreign_reseller = reseller_with_contact(env, other_distributor)
@@ -159,6 +165,22 @@ def test_refused_reveals_write_no_audit_row(env: Env) -> None:
         "CBC.0100",
     )
     assert audit_rows(env) == []
+    # Refusals that name a target are audited (malformed requests, CBC.0100, name nothing and are not).
+    refusals = audit_rows(env, REFUSALS)
+    seen = [
+        (row.partner_id, row.action, row.target_id, json.loads(row.details)["error_code"]) for row in refusals
+    ]
+    assert seen == [
+        (distributor.id, "reseller.reveal_refused", foreign_reseller.id, "CBC.99000037"),
+        (distributor.id, "reseller.reveal_refused", "0" * 32, "CBC.99000037"),
+        (provider.id, "reseller.reveal_refused", foreign_reseller.id, "CBC.0151"),
+        (distributor.id, "customer.reveal_refused", foreign_customer, "CBC.99000035"),
+        (distributor.id, "customer.reveal_refused", "0" * 32, "CBC.99000035"),
+        (distributor.id, "customer.reveal_refused", foreign_customer, "CBC.99000037"),
+    ]
+    assert json.loads(refusals[-1].details)["indirect_partner_id"] == foreign_reseller.id
+    assert all(row.request_id and row.ip == "127.0.0.1" for row in refusals)
+    assert all(MOBILE not in row_text(row) and EMAIL not in row_text(row) for row in refusals)
 
 
 def test_reveals_are_limited_per_partner_per_rolling_hour(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +197,14 @@ def test_reveals_are_limited_per_partner_per_rolling_hour(env: Env, monkeypatch:
     assert over.status_code == 429 and over.json()["error_code"] == "CBC.0250"
     # The oldest reveal was 30 minutes ago: it leaves the window in 30 minutes.
     assert int(over.headers["Retry-After"]) == 1800
-    assert len(audit_rows(env)) == 3  # the refused reveal is not audited and does not count
+    assert len(audit_rows(env)) == 3  # the refused reveal does not count against the allowance...
+    (refusal,) = audit_rows(env, REFUSALS)  # ...but it is audited, after its transaction rolled back
+    assert json.loads(refusal.details) == {
+        "field": "telephone",
+        "reason": None,
+        "indirect_partner_id": None,
+        "error_code": "CBC.0250",
+    }
 
     other = {"customer_id": neighbours_customer, "field": "telephone"}
     assert signed_call(env, neighbour, "POST", CUSTOMER_REVEAL, other).status_code == 200
@@ -196,19 +225,27 @@ def test_audit_events_list_is_the_callers_own_newest_first(env: Env) -> None:
         env.clock.advance(1)
     signed_call(env, other, "POST", CUSTOMER_REVEAL, {"customer_id": theirs, "field": "telephone"})
 
+    # Newest first: the two reveals, then the creation of the key the helper issued.
     listed = signed_call(env, partner, "GET", EVENTS).json()
-    assert listed["total_count"] == 2
-    assert [event["details"]["field"] for event in listed["events"]] == ["email", "telephone"]
+    assert listed["total_count"] == 3
+    assert [event["action"] for event in listed["events"]] == [
+        "customer.reveal",
+        "customer.reveal",
+        "access_key.created",
+    ]
+    assert [event["details"].get("field") for event in listed["events"]] == ["email", "telephone", None]
     first = listed["events"][0]
     assert first["target_id"] == mine and first["action"] == "customer.reveal"
     assert "hash" not in first and "prev_hash" not in first
     assert first["created_at"].endswith("Z")
+    assert listed["events"][2]["target_id"] == partner.access_key
 
-    paged = signed_call(env, partner, "GET", EVENTS, query=[("limit", "1"), ("offset", "1")]).json()
+    reveals = [("action", "customer.reveal")]
+    paged = signed_call(env, partner, "GET", EVENTS, query=[*reveals, ("limit", "1"), ("offset", "1")]).json()
     assert paged["total_count"] == 2 and paged["events"][0]["details"]["field"] == "telephone"
     none = signed_call(env, partner, "GET", EVENTS, query=[("action", "reseller.reveal")]).json()
     assert none == {"total_count": 0, "events": []}
-    theirs_listed = signed_call(env, other, "GET", EVENTS).json()
+    theirs_listed = signed_call(env, other, "GET", EVENTS, query=reveals).json()
     assert theirs_listed["total_count"] == 1 and theirs_listed["events"][0]["target_id"] == theirs
     bad = signed_call(env, partner, "GET", EVENTS, query=[("limit", "101")])
     assert bad.status_code == 400 and bad.json()["error_code"] == "CBC.0100"

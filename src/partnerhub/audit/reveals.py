@@ -1,8 +1,13 @@
-"""What every reveal of masked personal data shares: the per-partner hourly allowance and its audit event.
+"""What every reveal of masked personal data shares: the per-partner hourly allowance and its audit events.
 
 The allowance is counted from the audit log itself (``reveal_per_hour`` events in any rolling hour), after
 the partner's chain head is locked, so concurrent reveals of one partner cannot overshoot it. The event
 names the field and the reason, never the value.
+
+A refused reveal (not the partner's customer or reseller, not a distributor, allowance used up) is audited
+too, as ``<action>_refused`` with the error code: written after the refused request's transaction rolled
+back (``audit.service.record_after``). Refusals do not count against the allowance. Malformed requests
+(CBC.0100) are not audited: they name nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from partnerhub.audit.service import lock_chain, recent_use, record
+from partnerhub.audit.service import lock_chain, recent_use, record, record_after
 from partnerhub.auth.principals import Principal
 from partnerhub.context import AppContext
 from partnerhub.errors import ApiError, invalid
@@ -54,5 +59,31 @@ def record_reveal(
         target_kind=target_kind,
         target_id=target_id,
         details=details,
+        ip=ip,
+    )
+
+
+def refused_reveal(
+    error: ApiError,
+    ctx: AppContext,
+    caller: Principal,
+    *,
+    action: str,
+    target_kind: str,
+    target_id: str,
+    details: dict[str, str | None],
+    ip: str | None,
+) -> ApiError:
+    """``error``, carrying the ``<action>_refused`` audit event to write once its transaction rolled back."""
+    partner_id = caller.partner_id
+    return record_after(
+        error,
+        ctx,
+        partner_id=partner_id,
+        actor=f"partner:{partner_id}",
+        action=f"{action}_refused",
+        target_kind=target_kind,
+        target_id=target_id,
+        details={**details, "error_code": error.code},
         ip=ip,
     )

@@ -3,6 +3,10 @@
 Each event is chained to the previous event of the same partner: ``record`` row-locks the partner's chain
 head (``SELECT … FOR UPDATE``; SQLite serializes writers anyway), so concurrent events of one partner
 still form one unbroken chain. Details must never carry a secret or a revealed personal value.
+
+A refusal that must be audited (a refused reveal, a failed step-up check) cannot write in the refused
+request's transaction, which rolls back: ``record_after`` attaches the event to the error, and the request's
+``session_scope`` writes it in a transaction of its own once the refused one has ended.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from sqlalchemy.orm import Session
 from partnerhub.audit.models import AuditEvent
 from partnerhub.audit.repository import AuditRepository
 from partnerhub.context import AppContext
-from partnerhub.kit.clock import format_utc
+from partnerhub.errors import ApiError
+from partnerhub.kit.clock import Clock, format_utc
 from partnerhub.logs import client_request_id_var, request_id_var
 
 GENESIS_HASH = "0" * 64
@@ -61,6 +66,66 @@ def record(
     ip: str | None = None,
 ) -> AuditEvent:
     """Append one event to the partner's chain and move the chain head to it."""
+    return append(
+        session,
+        ctx.clock,
+        partner_id=partner_id,
+        actor=actor,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        details=details,
+        ip=ip,
+    )
+
+
+def record_after(
+    error: ApiError,
+    ctx: AppContext,
+    *,
+    partner_id: str,
+    actor: str,
+    action: str,
+    target_kind: str,
+    target_id: str,
+    details: Mapping[str, Any],
+    ip: str | None = None,
+) -> ApiError:
+    """Audit a refusal: the event is written in a fresh transaction once the refused request's own
+    transaction has been rolled back (``session_scope`` runs the error's followups), so it survives the
+    rollback that undoes everything else. Returns ``error`` for ``raise record_after(...)``."""
+    frozen = dict(details)
+
+    def write(session: Session) -> None:
+        record(
+            session,
+            ctx,
+            partner_id=partner_id,
+            actor=actor,
+            action=action,
+            target_kind=target_kind,
+            target_id=target_id,
+            details=frozen,
+            ip=ip,
+        )
+
+    error.followups.append(write)
+    return error
+
+
+def append(
+    session: Session,
+    clock: Clock,
+    *,
+    partner_id: str,
+    actor: str,
+    action: str,
+    target_kind: str,
+    target_id: str,
+    details: Mapping[str, Any],
+    ip: str | None = None,
+) -> AuditEvent:
+    """``record`` for callers that hold a clock rather than the whole context (the operator's services)."""
     audit = AuditRepository(session)
     head = audit.locked_head(partner_id, GENESIS_HASH)
     event = AuditEvent(
@@ -72,7 +137,7 @@ def record(
         request_id=request_id_var.get(),
         client_request_id=client_request_id_var.get(),
         ip=ip,
-        created_at=ctx.clock.now(),
+        created_at=clock.now(),
         details=canonical_json(dict(details)),
         prev_hash=head.last_hash,
         hash="",

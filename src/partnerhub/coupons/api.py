@@ -24,6 +24,8 @@ from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
 from partnerhub.kit.params import required_id
 from partnerhub.partners.scope import acting_partner_id
+from partnerhub.stepup.api import STEP_UP_CODES, StepUp
+from partnerhub.stepup.policy import Sensitive
 
 router = APIRouter(route_class=ApiRoute, tags=["vouchers"])
 
@@ -33,7 +35,13 @@ router = APIRouter(route_class=ApiRoute, tags=["vouchers"])
     name="create_partner_coupons",
     response_model=CreatePartnerCouponsResponse,
     responses=error_responses(
-        "CBC.99000012", "CBC.99000017", "CBC.99000018", "CBC.99000019", "CBC.99000023", "CBC.99000037"
+        "CBC.99000012",
+        "CBC.99000017",
+        "CBC.99000018",
+        "CBC.99000019",
+        "CBC.99000023",
+        "CBC.99000037",
+        *STEP_UP_CODES,
     ),
     summary="Issue coupons from a quota to up to 100 resale customers (A.13)",
     description="Per-customer failures answer HTTP 200 in `error_details`: CBC.99000035 not the partner's "
@@ -45,6 +53,7 @@ def create_partner_coupons(
     session: DbSession,
     ctx: Context,
     language: RequestLanguage,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     issue = parse_issue(body, ctx.settings.max_amount)
@@ -65,6 +74,7 @@ def create_partner_coupons(
         operation="create_partner_coupons",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.COUPON_ISSUE),
     )
 
 
@@ -73,16 +83,21 @@ def create_partner_coupons(
     name="reclaim_partner_coupons",
     status_code=204,
     response_class=Response,
-    responses=error_responses("CBC.99000035", "CBC.99000037", "CBC.99000045", "CBC.99000048"),
+    responses=error_responses("CBC.99000035", "CBC.99000037", "CBC.99000045", "CBC.99000048", *STEP_UP_CODES),
     summary="Reclaim a usable coupon's whole remaining balance into its quota (A.14)",
 )
 def reclaim_partner_coupons(
-    body: ReclaimPartnerCouponsRequest, caller: PartnerCaller, session: DbSession, ctx: Context
+    body: ReclaimPartnerCouponsRequest,
+    caller: PartnerCaller,
+    session: DbSession,
+    ctx: Context,
+    step_up: StepUp,
 ) -> Response:
     coupon_id = required_id(body.coupon_id, "coupon_id")
     if body.indirect_partner_id == "":
         raise invalid("indirect_partner_id", "must not be an empty string")
     partner_id = acting_partner_id(session, caller, body.indirect_partner_id)
+    step_up.check(session, ctx, caller, Sensitive.COUPON_RECLAIM)
     reclaim_coupon(session, ctx.clock.now(), caller, partner_id, coupon_id)
     return Response(status_code=204)
 

@@ -30,6 +30,8 @@ from partnerhub.errors import Language
 from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
+from partnerhub.stepup.api import STEP_UP_CODES, StepUp
+from partnerhub.stepup.policy import Sensitive
 
 router = APIRouter(route_class=ApiRoute, tags=["customers"])
 
@@ -116,18 +118,26 @@ def list_sub_customers(body: ListCustomersRequest, caller: PartnerCaller, sessio
     "/v2/partners/sub-customers/reveal",
     name="reveal_sub_customer",
     response_model=RevealCustomerResponse,
-    responses=error_responses("CBC.0250", "CBC.99000035", "CBC.99000037"),
+    responses=error_responses("CBC.0250", "CBC.99000035", "CBC.99000037", *STEP_UP_CODES),
     summary="Reveal one customer's full mobile, e-mail or real name, audited (partnerhub extension)",
     description="`field`: `telephone` | `email` | `customer` (real name); `value` is null when the customer "
     "has none. Scope as in the customer list (`indirect_partner_id`: a reseller of the calling distributor). "
     "Writes one `customer.reveal` audit event (field and reason, never the value) in the same transaction; a "
-    "refused reveal writes none. Not the partner's customer: CBC.99000035; more than "
-    "`PARTNERHUB_REVEAL_PER_HOUR` reveals in a rolling hour: 429 CBC.0250 with `Retry-After`.",
+    "refused reveal writes a `customer.reveal_refused` event (with the error code) instead. Not the "
+    "partner's customer: CBC.99000035; more than `PARTNERHUB_REVEAL_PER_HOUR` reveals in a rolling hour: 429 "
+    "CBC.0250 with `Retry-After`. A sensitive operation: with `step_up_api` on it needs "
+    "`X-Verification-Code`.",
 )
 def reveal_sub_customer(
-    body: RevealCustomerRequest, caller: PartnerCaller, session: DbSession, ctx: Context, request: Request
+    body: RevealCustomerRequest,
+    caller: PartnerCaller,
+    session: DbSession,
+    ctx: Context,
+    request: Request,
+    step_up: StepUp,
 ) -> Response:
     ip = request.client.host if request.client else None
+    step_up.check(session, ctx, caller, Sensitive.REVEAL)
     return json_response(reveal_customer_field(session, ctx, caller, body, ip=ip).model_dump())
 
 

@@ -6,6 +6,7 @@ writers queue for the lock instead of failing halfway with "database is locked".
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from partnerhub.errors import ApiError
 from partnerhub.kit.files import make_private, sqlite_files
 
 _HOLDS_LOCK = "partnerhub_holds_write_lock"
+log = logging.getLogger("partnerhub.db")
 
 
 def _busy() -> ApiError:
@@ -100,6 +102,9 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Commit when the block succeeds, roll back when it raises. The only place that commits.
 
     An error that asks to keep its changes (``keep_changes``, e.g. a failed code attempt) is committed first.
+    An error carrying ``followups`` (e.g. a refusal that must be audited although its own work is rolled
+    back) gets each one run afterwards in a fresh transaction of its own; a followup that fails is logged and
+    never replaces the original error.
     """
     with factory() as session:
         try:
@@ -108,6 +113,17 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         except BaseException as exc:
             if getattr(exc, "keep_changes", False):
                 session.commit()
-                raise
-            session.rollback()
+            else:
+                session.rollback()
+            _run_followups(factory, exc)
             raise
+
+
+def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:
+    for followup in getattr(exc, "followups", ()):
+        try:
+            with session_scope(factory) as session:
+                followup(session)
+        except Exception:
+            code = getattr(exc, "code", None)
+            log.exception("work after a refused request failed", extra={"error_code": code})

@@ -1,6 +1,8 @@
 """Partner API routes that move money (SPEC A.7, A.8, A.23, A.24) and partnerhub's batch funding.
 
-Every route here accepts an ``X-Client-Token`` idempotency key (see ``partnerhub.idempotency``).
+Every route here accepts an ``X-Client-Token`` idempotency key (see ``partnerhub.idempotency``) and is a
+sensitive operation for step-up (``partnerhub.stepup``): with ``step_up_api`` on, a first execution needs
+``X-Verification-Code``; a replay of a stored response does not. A batch dry run moves nothing and needs none.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute
 from partnerhub.idempotency.http import ClientToken, run_once
 from partnerhub.kit.money import parse_amount, to_decimal
+from partnerhub.stepup.api import STEP_UP_CODES, StepUp
+from partnerhub.stepup.policy import Sensitive
 
 router = APIRouter(route_class=ApiRoute, tags=["funding"])
 
-CUSTOMER_CODES = ("CBC.0409", "CBC.5021", "CBC.99000035", "CBC.99000037", "CBC.99005003")
-RESELLER_CODES = ("CBC.0409", "CBC.99000037", "CBC.99005003")
+CUSTOMER_CODES = ("CBC.0409", "CBC.5021", "CBC.99000035", "CBC.99000037", "CBC.99005003", *STEP_UP_CODES)
+RESELLER_CODES = ("CBC.0409", "CBC.99000037", "CBC.99005003", *STEP_UP_CODES)
 
 BATCH_DESCRIPTION = """
 partnerhub's API for the console's 批量拨款 (batch funding): up to 100 `{customer_id, amount}` items
@@ -66,6 +70,7 @@ def adjust_amount(
     caller: PartnerCaller,
     session: DbSession,
     ctx: Context,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     amount_minor = parse_amount(body.amount, "amount", maximum=ctx.settings.max_amount)
@@ -90,6 +95,7 @@ def adjust_amount(
         operation="update_customer_account_amount",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.FUND),
     )
 
 
@@ -107,6 +113,7 @@ def reclaim(
     caller: PartnerCaller,
     session: DbSession,
     ctx: Context,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     amount_minor = parse_amount(body.amount, "amount", maximum=ctx.settings.max_amount)
@@ -131,6 +138,7 @@ def reclaim(
         operation="reclaim_to_partner_account",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.RECLAIM),
     )
 
 
@@ -147,6 +155,7 @@ def indirect_partner_adjust(
     caller: PartnerCaller,
     session: DbSession,
     ctx: Context,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     amount_minor = parse_amount(body.amount, "amount", maximum=ctx.settings.max_amount)
@@ -170,6 +179,7 @@ def indirect_partner_adjust(
         operation="update_indirect_partner_account",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.RESELLER_FUND),
     )
 
 
@@ -187,6 +197,7 @@ def indirect_partner_reclaim(
     caller: PartnerCaller,
     session: DbSession,
     ctx: Context,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     amount_minor = parse_amount(body.amount, "amount", maximum=ctx.settings.max_amount)
@@ -210,6 +221,7 @@ def indirect_partner_reclaim(
         operation="reclaim_indirect_partner_account",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.RESELLER_RECLAIM),
     )
 
 
@@ -227,6 +239,7 @@ def batch_adjust(
     session: DbSession,
     ctx: Context,
     language: RequestLanguage,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     items = [BatchItem(item.customer_id, item.amount) for item in body.adjust_infos]
@@ -270,4 +283,5 @@ def batch_adjust(
         operation="batch_update_customer_account_amount",
         payload=body.model_dump(),
         execute=execute,
+        guard=None if body.dry_run else step_up.guard(session, ctx, caller, Sensitive.BATCH_FUND),
     )

@@ -104,6 +104,14 @@ REQUIRED_PROPERTIES: dict[str, tuple[str, ...]] = {
     "RevealResellerRequest": ("indirect_partner_id",),
 }
 PUBLIC_OPERATIONS = {("get", "/healthz"), ("get", "/readyz"), ("post", "/v3/auth/tokens")}
+PUBLIC_PREFIX = "/v2/public/"
+"""Routes under this prefix take no credentials (e.g. reseller registration through an invitation link)."""
+
+
+def is_public(method: str, path: str) -> bool:
+    return (method, path) in PUBLIC_OPERATIONS or path.startswith(PUBLIC_PREFIX)
+
+
 """Operations answered without AK/SK or token; every other one answers 401 without them."""
 
 REQUIRED_QUERY: dict[tuple[str, str], tuple[str, ...]] = {
@@ -182,7 +190,7 @@ def customise(schema: dict[str, Any]) -> dict[str, Any]:
             parameter["required"] = True
         # Inlined rather than referenced: readers that do not resolve $ref still see every header.
         parameters.extend(dict(PARAMETERS[name]) for name in (LANGUAGE_PARAMETER, REQUEST_ID_PARAMETER))
-        operation["security"] = [] if (method, path) in PUBLIC_OPERATIONS else [{AK_SK: []}, {AUTH_TOKEN: []}]
+        operation["security"] = [] if is_public(method, path) else [{AK_SK: []}, {AUTH_TOKEN: []}]
         for response in operation.get("responses", {}).values():
             response.setdefault("headers", {}).update(RESPONSE_HEADERS)
     return schema

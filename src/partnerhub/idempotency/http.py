@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from partnerhub.context import AppContext
 from partnerhub.http.responses import json_response
-from partnerhub.idempotency.service import HEADER, claim, complete, fingerprint, validate_key
+from partnerhub.idempotency.service import (
+    HEADER,
+    StoredResponse,
+    claim,
+    complete,
+    fingerprint,
+    stored_response,
+    validate_key,
+)
 
 KEY_HEADER_DESCRIPTION = (
     "Idempotency key (1-128 characters from `A-Z a-z 0-9 . _ : -`). A retry with the same key and the same "
@@ -32,34 +40,59 @@ def run_once(
     operation: str,
     payload: Mapping[str, Any],
     execute: Callable[[str | None], tuple[Any, int]],
+    guard: Callable[[], None] | None = None,
 ) -> Response:
     """Run ``execute(key)`` → (content, status) and answer it; with a key, at most once per (partner, key).
 
     The stored response is the exact bytes sent the first time; replays carry ``X-Idempotent-Replay: true``.
     A header that is present but empty or blank is refused (``CBC.0100``), never taken for "no key": a client
     that meant to send one would otherwise move money again on every retry.
+    ``guard`` (the step-up check) runs before a first execution and before the key is claimed, never before
+    a replay: a replay moves nothing and only repeats what the first request already answered.
     """
     if key is None:
+        if guard is not None:
+            guard()
         content, status = execute(None)
         return json_response(content, status)
     validate_key(key)
+    request_fingerprint = fingerprint(operation, payload)
+    now = ctx.clock.now()
+    retention = timedelta(hours=ctx.settings.idempotency_retention_hours)
+    if guard is not None:
+        done = stored_response(
+            session,
+            partner_id=partner_id,
+            key=key,
+            operation=operation,
+            request_fingerprint=request_fingerprint,
+            now=now,
+            retention=retention,
+        )
+        if done is not None:
+            return _replayed(done)
+        guard()
     stored = claim(
         session,
         partner_id=partner_id,
         key=key,
         operation=operation,
-        request_fingerprint=fingerprint(operation, payload),
-        now=ctx.clock.now(),
-        retention=timedelta(hours=ctx.settings.idempotency_retention_hours),
+        request_fingerprint=request_fingerprint,
+        now=now,
+        retention=retention,
     )
     if stored is not None:
-        return Response(
-            stored.body,
-            status_code=stored.status_code,
-            media_type="application/json",
-            headers={"X-Idempotent-Replay": "true"},
-        )
+        return _replayed(stored)
     content, status = execute(key)
     response = json_response(content, status)
     complete(session, partner_id=partner_id, key=key, status_code=status, body=bytes(response.body))
     return response
+
+
+def _replayed(stored: StoredResponse) -> Response:
+    return Response(
+        stored.body,
+        status_code=stored.status_code,
+        media_type="application/json",
+        headers={"X-Idempotent-Replay": "true"},
+    )

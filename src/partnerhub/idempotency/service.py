@@ -88,6 +88,24 @@ def claim(
     raise ApiError("CBC.0409", field=HEADER, detail="the key is in use by a concurrent request")
 
 
+def stored_response(
+    session: Session,
+    *,
+    partner_id: str,
+    key: str,
+    operation: str,
+    request_fingerprint: str,
+    now: datetime,
+    retention: timedelta,
+) -> StoredResponse | None:
+    """The response to replay when this key already completed within the retention, else None; reads only.
+    Raises CBC.0409 like ``claim`` when the key was used for a different request."""
+    existing = IdempotencyRepository(session).get(partner_id, key)
+    if existing is None or existing.created_at < now - retention:
+        return None
+    return _replay(existing, operation, request_fingerprint)
+
+
 def _replay(record: IdempotencyRecord, operation: str, request_fingerprint: str) -> StoredResponse:
     if record.operation != operation or record.fingerprint != request_fingerprint:
         raise ApiError("CBC.0409", field=HEADER, detail="the key was already used for a different request")

@@ -14,6 +14,8 @@ from partnerhub.partners.reveal import (
     reveal_reseller_field,
 )
 from partnerhub.partners.schemas import ListIndirectPartnersResponse, QueryIndirectPartnersReq
+from partnerhub.stepup.api import STEP_UP_CODES, StepUp
+from partnerhub.stepup.policy import Sensitive
 
 router = APIRouter(route_class=ApiRoute, tags=["resellers"])
 
@@ -39,16 +41,24 @@ def list_indirect_partners(
     "/v2/partners/indirect-partners/reveal",
     name="reveal_indirect_partner",
     response_model=RevealResellerResponse,
-    responses=error_responses("CBC.0250", "CBC.99000037"),
+    responses=error_responses("CBC.0250", "CBC.99000037", *STEP_UP_CODES),
     summary="Distributor: reveal one reseller's full mobile or e-mail, audited (partnerhub extension)",
     description="`field`: `mobile_phone` | `email`; `reason` (optional, at most 256 characters). Writes one "
     "`reseller.reveal` audit event (field and reason, never the value) in the same transaction; a refused "
-    "reveal writes none. Non-distributors: 403 CBC.0151; not the caller's reseller: CBC.99000037; more than "
-    "`PARTNERHUB_REVEAL_PER_HOUR` reveals in a rolling hour: 429 CBC.0250 with `Retry-After`.",
+    "reveal writes a `reseller.reveal_refused` event (with the error code) instead. Non-distributors: 403 "
+    "CBC.0151; not the caller's reseller: CBC.99000037; more than `PARTNERHUB_REVEAL_PER_HOUR` reveals in a "
+    "rolling hour: 429 CBC.0250 with `Retry-After`. A sensitive operation: with `step_up_api` on it needs "
+    "`X-Verification-Code`.",
 )
 def reveal_indirect_partner(
-    body: RevealResellerRequest, caller: PartnerCaller, session: DbSession, ctx: Context, request: Request
+    body: RevealResellerRequest,
+    caller: PartnerCaller,
+    session: DbSession,
+    ctx: Context,
+    request: Request,
+    step_up: StepUp,
 ) -> Response:
     ip = request.client.host if request.client else None
+    step_up.check(session, ctx, caller, Sensitive.REVEAL)
     revealed = reveal_reseller_field(session, ctx, caller, body, ip=ip)
     return json_response(revealed.model_dump())

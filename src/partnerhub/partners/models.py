@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
@@ -21,6 +21,13 @@ class PartnerStatus(StrEnum):
     ACTIVE = "active"
     EXITING = "exiting"
     RESTRICTED = "restricted"
+
+
+class StepUpChannel(StrEnum):
+    """Where step-up codes go: the partner's own registered mobile or e-mail."""
+
+    MOBILE = "mobile"
+    EMAIL = "email"
 
 
 class Partner(Base):
@@ -39,6 +46,13 @@ class Partner(Base):
     status: Mapped[str] = mapped_column(String(16), default=PartnerStatus.ACTIVE)
     xaccount_type: Mapped[str] = mapped_column(String(64))
     step_up_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Console: sensitive operations ask for a code sent to the partner's own contact (SPEC D.6)."""
+    step_up_api: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """API (AK/SK or token): sensitive calls need ``X-Verification-Code`` (partnerhub extension)."""
+    step_up_channel: Mapped[str] = mapped_column(
+        String(16), default=StepUpChannel.MOBILE.value, server_default=text("'mobile'")
+    )
+    """``mobile`` or ``email``: where step-up codes are sent."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     associated_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When a reseller joined its distributor."""

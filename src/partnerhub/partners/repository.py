@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from partnerhub.partners.models import AccessKey, Partner
@@ -33,6 +34,23 @@ class PartnerRepository:
         return self.session.scalars(
             select(Partner).where(Partner.account_name_key == account_name.lower())
         ).one_or_none()
+
+    def mobile_taken(self, mobile: str) -> bool:
+        """Whether any partner is registered with this (normalized, 11-digit) mobile number."""
+        found = self.session.scalar(select(Partner.id).where(Partner.mobile == mobile).limit(1))
+        return found is not None
+
+    def lock_mobile(self, mobile: str) -> None:
+        """Serialize registrations of one mobile number until the transaction ends.
+
+        PostgreSQL: a transaction-scoped advisory lock keyed by a hash of the number (there is no row to
+        lock before the partner exists). SQLite serializes every writer already.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        digest = hashlib.sha256(f"partner-mobile:{mobile}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     def list_all(self) -> Sequence[Partner]:
         return self.session.scalars(select(Partner).order_by(Partner.created_at, Partner.id)).all()

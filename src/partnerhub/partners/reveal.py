@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from partnerhub.audit.reveals import MAX_REASON_LENGTH, checked_reason, record_reveal
+from partnerhub.audit.reveals import MAX_REASON_LENGTH, checked_reason, record_reveal, refused_reveal
 from partnerhub.auth.principals import Principal
 from partnerhub.context import AppContext
 from partnerhub.errors import ApiError
@@ -42,22 +42,34 @@ class RevealResellerResponse(BaseModel):
 def reveal_reseller_field(
     session: Session, ctx: AppContext, caller: Principal, request: RevealResellerRequest, *, ip: str | None
 ) -> RevealResellerResponse:
-    if caller.partner_kind != PartnerKind.DISTRIBUTOR.value:
-        raise ApiError("CBC.0151")
     reseller_id = params.required_id(request.indirect_partner_id, "indirect_partner_id")
     reason = checked_reason(request.reason)
-    reseller = PartnerRepository(session).reseller_of(caller.partner_id, reseller_id)
-    if reseller is None:
-        raise ApiError("CBC.99000037", field="indirect_partner_id")
-    value = reseller.mobile if request.field == "mobile_phone" else reseller.email
-    record_reveal(
-        session,
-        ctx,
-        caller,
-        action="reseller.reveal",
-        target_kind="reseller",
-        target_id=reseller.id,
-        details={"field": request.field, "reason": reason},
-        ip=ip,
-    )
+    try:
+        if caller.partner_kind != PartnerKind.DISTRIBUTOR.value:
+            raise ApiError("CBC.0151")
+        reseller = PartnerRepository(session).reseller_of(caller.partner_id, reseller_id)
+        if reseller is None:
+            raise ApiError("CBC.99000037", field="indirect_partner_id")
+        value = reseller.mobile if request.field == "mobile_phone" else reseller.email
+        record_reveal(
+            session,
+            ctx,
+            caller,
+            action="reseller.reveal",
+            target_kind="reseller",
+            target_id=reseller.id,
+            details={"field": request.field, "reason": reason},
+            ip=ip,
+        )
+    except ApiError as refused:
+        raise refused_reveal(
+            refused,
+            ctx,
+            caller,
+            action="reseller.reveal",
+            target_kind="reseller",
+            target_id=reseller_id,
+            details={"field": request.field, "reason": reason},
+            ip=ip,
+        ) from None
     return RevealResellerResponse(indirect_partner_id=reseller.id, field=request.field, value=value)

@@ -3,6 +3,10 @@
 Operator input follows the API's own rules: login names as for customers, mainland mobiles through
 ``phonenumbers``, e-mail syntax, and the customer password policy. Everything is checked before anything is
 written, so a refused command creates nothing.
+
+Key creation and revocation are audit events in the key owner's chain (``access_key.created`` /
+``access_key.revoked``, naming the access key id, never the secret), whoever asks: the operator CLI
+(actor ``operator``) or the partner's console (``actor`` passed in).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from partnerhub.audit.service import append as audit_event
 from partnerhub.customers.rules import is_valid_email, is_valid_login_name, password_problem
 from partnerhub.errors import ApiError, invalid
 from partnerhub.kit.clock import Clock
@@ -19,7 +24,7 @@ from partnerhub.kit.crypto import MasterKey
 from partnerhub.kit.ids import new_access_key, new_id, new_secret_key
 from partnerhub.kit.passwords import hash_password
 from partnerhub.kit.phones import normalize_cn_mobile
-from partnerhub.partners.models import AccessKey, Partner, PartnerKind, PartnerStatus
+from partnerhub.partners.models import AccessKey, Partner, PartnerKind, PartnerStatus, StepUpChannel
 from partnerhub.partners.repository import AccessKeyRepository, PartnerRepository
 
 MAX_NAME_LENGTH = 255
@@ -45,8 +50,15 @@ def create_partner(
     email: str | None = None,
     password: str | None = None,
     xaccount_type: str | None = None,
+    password_hash: str | None = None,
 ) -> Partner:
-    """A reseller needs a distributor parent; nobody else may have a parent."""
+    """A reseller needs a distributor parent; nobody else may have a parent.
+
+    ``password_hash``: an argon2 hash made before the transaction (hashing is slow and a SQLite
+    transaction holds the write lock); ``password`` is checked and hashed here, for the operator's CLI.
+    """
+    if password is not None and password_hash is not None:
+        raise ValueError("give a password or its hash, not both")
     name = _company_name(name)
     mobile = _contact_mobile(mobile)
     email = _contact_email(email)
@@ -77,10 +89,12 @@ def create_partner(
         account_name_key=login.lower(),
         mobile=mobile,
         email=email,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password) if password else password_hash,
         status=PartnerStatus.ACTIVE.value,
         xaccount_type=xaccount_type or f"{login}_IDP",
         step_up_required=False,
+        step_up_api=False,
+        step_up_channel=StepUpChannel.MOBILE.value,
         created_at=now,
         associated_on=now if parent_id else None,
     )
@@ -153,7 +167,15 @@ def find_key(session: Session, access_key: str) -> AccessKey | None:
     return AccessKeyRepository(session).get(access_key)
 
 
-def issue_key(session: Session, clock: Clock, master_key: MasterKey, partner_id: str) -> IssuedKey:
+def issue_key(
+    session: Session,
+    clock: Clock,
+    master_key: MasterKey,
+    partner_id: str,
+    *,
+    actor: str = "operator",
+    ip: str | None = None,
+) -> IssuedKey:
     if PartnerRepository(session).get(partner_id) is None:
         raise invalid("partner", "no such partner")
     secret = new_secret_key()
@@ -165,15 +187,35 @@ def issue_key(session: Session, clock: Clock, master_key: MasterKey, partner_id:
         created_at=clock.now(),
     )
     AccessKeyRepository(session).add(key)
+    _audit_key(session, clock, key, "access_key.created", actor=actor, ip=ip)
     return IssuedKey(key.access_key, secret, partner_id)
 
 
-def revoke_key(session: Session, clock: Clock, access_key: str) -> bool:
-    """Returns False when the key does not exist; revoking twice is harmless."""
+def revoke_key(
+    session: Session, clock: Clock, access_key: str, *, actor: str = "operator", ip: str | None = None
+) -> bool:
+    """Returns False when the key does not exist; revoking twice is harmless (and audited once)."""
     key = AccessKeyRepository(session).get(access_key)
     if key is None:
         return False
     if key.status != "revoked":
         key.status = "revoked"
         key.revoked_at = clock.now()
+        _audit_key(session, clock, key, "access_key.revoked", actor=actor, ip=ip)
     return True
+
+
+def _audit_key(
+    session: Session, clock: Clock, key: AccessKey, action: str, *, actor: str, ip: str | None
+) -> None:
+    audit_event(
+        session,
+        clock,
+        partner_id=key.partner_id,
+        actor=actor,
+        action=action,
+        target_kind="access_key",
+        target_id=key.access_key,
+        details={},
+        ip=ip,
+    )

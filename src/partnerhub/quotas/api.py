@@ -27,6 +27,8 @@ from partnerhub.quotas.schemas import (
     UpdateCouponQuotasResponse,
 )
 from partnerhub.quotas.service import issue_to_resellers, reclaim_from_resellers, require_distributor
+from partnerhub.stepup.api import STEP_UP_CODES, StepUp
+from partnerhub.stepup.policy import Sensitive
 
 router = APIRouter(route_class=ApiRoute, tags=["vouchers"])
 
@@ -53,7 +55,7 @@ def list_quota_coupons(
     "/v2/partners/coupon-quotas/indirect-partner-adjust",
     name="update_coupon_quotas",
     response_model=UpdateCouponQuotasResponse,
-    responses=error_responses("CBC.99000012", "CBC.99000015", "CBC.99000017"),
+    responses=error_responses("CBC.99000012", "CBC.99000015", "CBC.99000017", *STEP_UP_CODES),
     summary="Distributor: carve a child quota for each of up to 100 own resellers (A.18)",
     description="Per-reseller failures answer HTTP 200 in `error_details`: CBC.99000037 not the caller's "
     "reseller, CBC.50010105 reseller exiting, CBC.99000013 parent quota exhausted. "
@@ -65,6 +67,7 @@ def update_coupon_quotas(
     session: DbSession,
     ctx: Context,
     language: RequestLanguage,
+    step_up: StepUp,
     client_token: ClientToken = None,
 ) -> Response:
     require_distributor(caller)
@@ -89,6 +92,7 @@ def update_coupon_quotas(
         operation="update_coupon_quotas",
         payload=body.model_dump(),
         execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.QUOTA_ISSUE),
     )
 
 
@@ -96,7 +100,7 @@ def update_coupon_quotas(
     "/v2/partners/coupon-quotas/indirect-partner-reclaim",
     name="reclaim_coupon_quotas",
     response_model=ReclaimCouponQuotasResponse,
-    responses=error_responses(),
+    responses=error_responses(*STEP_UP_CODES),
     summary="Distributor: take back up to 10 resellers' child quotas (A.19)",
     description="Each child's whole remaining balance returns to its parent; `quota_balance` is that amount. "
     "Missing, foreign, already reclaimed or expired children: CBC.99000012 in `error_details` (HTTP 200).",
@@ -107,10 +111,12 @@ def reclaim_coupon_quotas(
     session: DbSession,
     ctx: Context,
     language: RequestLanguage,
+    step_up: StepUp,
 ) -> Response:
     require_distributor(caller)
     quota_ids = params.id_list(body.quota_ids, "quota_ids", maximum=MAX_RECLAIMS, required=True)
     remark = params.optional_text(body.remark, "remark", maximum=MAX_REMARK)
+    step_up.check(session, ctx, caller, Sensitive.QUOTA_RECLAIM)
     result = reclaim_from_resellers(session, ctx.clock.now(), caller, quota_ids, remark)
     return json_response(
         {

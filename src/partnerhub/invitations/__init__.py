@@ -1,0 +1,1 @@
+"""Reseller invitations: a distributor's single-use registration links and the public registration."""
