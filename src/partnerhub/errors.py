@@ -209,6 +209,34 @@ _CODES: list[ErrorCode] = [
         "持卡人身份信息或手机号输入不正确。",
         "The cardholder's identity or mobile number is incorrect.",
     ),
+    # console (web partner center). CBC.0156 is main's password-login code (hardening branch); it is kept
+    # here only so the console's stand-in of auth/passwords.py can raise it — drop this entry at merge.
+    ErrorCode("CBC.0156", 401, "登录名或密码错误。", "Wrong login name or password."),
+    ErrorCode(
+        "CBC.99100401",
+        403,
+        "表单已失效或并非来自本站，请刷新页面后重试。",
+        "The form has expired or did not come from this site; reload the page and try again.",
+    ),
+    ErrorCode("CBC.99100402", 401, "登录已过期，请重新登录。", "Your session has ended; sign in again."),
+    ErrorCode(
+        "CBC.99100403",
+        400,
+        "两次输入的新密码不一致。",
+        "The new password and its confirmation differ.",
+    ),
+    ErrorCode(
+        "CBC.99100404",
+        403,
+        "该操作需要验证码，请先获取验证码。",
+        "This operation needs a verification code; request one first.",
+    ),
+    ErrorCode(
+        "CBC.99100405",
+        404,
+        "访问密钥不存在。",
+        "No such access key.",
+    ),
 ]
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}

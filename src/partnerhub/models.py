@@ -2,6 +2,7 @@
 
 from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken
+from partnerhub.console.models import ConsoleSession
 from partnerhub.coupons.models import Coupon, CouponRecord
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
@@ -20,6 +21,7 @@ __all__ = [
     "AuditHead",
     "AuthToken",
     "Base",
+    "ConsoleSession",
     "Coupon",
     "CouponQuota",
     "CouponQuotaRecord",

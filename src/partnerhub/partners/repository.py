@@ -77,6 +77,12 @@ class AccessKeyRepository:
     def get(self, access_key: str) -> AccessKey | None:
         return self.session.get(AccessKey, access_key)
 
+    def list(self, partner_id: str | None = None) -> Sequence[AccessKey]:
+        statement = select(AccessKey).order_by(AccessKey.created_at, AccessKey.access_key)
+        if partner_id is not None:
+            statement = statement.where(AccessKey.partner_id == partner_id)
+        return self.session.scalars(statement).all()
+
     def add(self, key: AccessKey) -> None:
         self.session.add(key)
         self.session.flush()
