@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     """A console session ends this many hours after sign-in, however active."""
     console_cookie_secure: Literal["auto", "always", "never"] = "auto"
     """``auto``: console cookies are ``Secure`` when the request came over https (behind a proxy, run
-    ``serve`` with forwarded headers trusted); ``always`` forces it, ``never`` is for plain-http tests only."""
+    ``serve`` with forwarded headers trusted); ``always`` forces it; ``never`` only for plain-http tests."""
     console_page_size: int = 20
     """Rows per page in the console's lists (at most 100, the API's own page limit)."""
     console_export_max_rows: int = 10_000

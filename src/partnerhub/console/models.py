@@ -24,6 +24,6 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    """The absolute end (sign-in + ``console_session_absolute_hours``); idleness is told by ``last_seen_at``."""
+    """The absolute end (sign-in + ``console_session_absolute_hours``); idleness: ``last_seen_at``."""
     flash: Mapped[str | None] = mapped_column(Text)
     """JSON of the message the next page shows once (post/redirect/get); never a secret or personal value."""

@@ -50,7 +50,7 @@ class Sensitive(StrEnum):
     KEY_CREATE = "key_create"
     KEY_REVOKE = "key_revoke"
     SETTINGS_CHANGE = "settings_change"
-    PASSWORD_CHANGE = "password_change"
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - an operation name, not a password
 
 
 @dataclass(frozen=True)
