@@ -13,7 +13,7 @@ from tests.support import Env, make_customer, make_partner
 
 
 def _cookie_header(response: object, name: str) -> str:
-    headers = getattr(response, "headers")
+    headers = response.headers
     matches = [value for value in headers.get_list("set-cookie") if value.startswith(name + "=")]
     assert matches, f"no {name} cookie set"
     return matches[0]
