@@ -274,7 +274,7 @@ def batch(
         cancel=f"{PREFIX}/customers/batch-fund?" + "&".join(f"customer_id={cid}" for cid in ordered),
         summary=[
             (tr.gettext("Funding type"), _funding_type_label(tr, funding_type)),
-            (tr.gettext("Customers"), str(len(ordered))),
+            (tr.gettext("Number of customers"), str(len(ordered))),
             (tr.gettext("Amount each"), money(amount_minor)),
             (tr.gettext("Total"), money(amount_minor * len(ordered))),
         ],
