@@ -116,3 +116,64 @@ def test_batch_funding_reports_each_customer(env: Env) -> None:
     result = browser.get("/console/customers/batch-fund/result")
     assert "batch-good-0" in result.text and "batch-referral" in result.text and "CBC.5021" in result.text
     assert [funded_of(env, cid) for cid in good] == [10_00, 10_00] and funded_of(env, referral) == 0
+
+
+def test_changing_the_password_needs_the_current_one_and_is_audited(env: Env) -> None:
+    partner = make_partner(env)
+    browser = signed_in(env, partner)
+    browser.get("/console/settings")
+    form = {"current_password": partner.password, "new_password": "Fresh#Pass2027", "intent": "confirm"}
+    differ = browser.post("/console/settings/password", {**form, "confirm_password": "Other#Pass2027"})
+    assert differ.status_code == 400 and "confirmation differ" in differ.text
+    wrong = browser.post(
+        "/console/settings/password",
+        {**form, "current_password": "Nope#Pass2027", "confirm_password": "Fresh#Pass2027"},
+    )
+    assert wrong.status_code == 401 and "Wrong login name or password." in wrong.text
+    weak = browser.post(
+        "/console/settings/password", {**form, "new_password": "short", "confirm_password": "short"}
+    )
+    assert weak.status_code == 400 and "Invalid password" in weak.text
+    done = browser.post("/console/settings/password", {**form, "confirm_password": "Fresh#Pass2027"})
+    assert done.status_code == 303
+    assert "partner.password" in _actions(env, partner.id)
+    fresh = signed_in(env, partner.__class__(**{**partner.__dict__, "password": "Fresh#Pass2027"}))
+    assert fresh.get("/console/").status_code == 200
+
+
+def test_access_keys_are_the_partners_own_and_revoking_is_audited(env: Env) -> None:
+    partner = make_partner(env)
+    other = make_partner(env)
+    browser = signed_in(env, partner)
+    browser.get("/console/settings")
+    assert partner.access_key in browser.last.text and other.access_key not in browser.last.text  # type: ignore[union-attr]
+    foreign = browser.post(
+        "/console/settings/keys/revoke", {"access_key": other.access_key, "intent": "confirm"}
+    )
+    assert foreign.status_code == 404 and "No such access key" in foreign.text
+    created = browser.post("/console/settings/keys/create", {"intent": "confirm"})
+    assert created.status_code == 200 and 'id="new-secret-key"' in created.text
+    revoked = browser.post(
+        "/console/settings/keys/revoke", {"access_key": partner.access_key, "intent": "confirm"}
+    )
+    assert revoked.status_code == 303
+    actions = _actions(env, partner.id)
+    assert "access_key.create" in actions and "access_key.revoke" in actions
+    assert not _actions(env, other.id)
+
+
+def test_turning_step_up_off_needs_a_code_while_it_is_on(env: Env) -> None:
+    partner = make_partner(env, mobile="13700002222")
+    browser = signed_in(env, partner)
+    browser.get("/console/settings")
+    on = browser.post("/console/settings/step-up", {"required": "on", "intent": "confirm"})
+    assert on.status_code == 303
+    refused = browser.post("/console/settings/step-up", {"required": "off", "intent": "confirm"})
+    assert refused.status_code == 403
+    browser.post("/console/settings/step-up", {"required": "off", "intent": "send_code"})
+    code = sent_code(env, "13700002222")
+    off = browser.post(
+        "/console/settings/step-up", {"required": "off", "intent": "confirm", "verification_code": code}
+    )
+    assert off.status_code == 303
+    assert _actions(env, partner.id).count("settings.step_up") == 2
