@@ -1,11 +1,12 @@
-"""Console page latency on a big tenant: the customer list and the dashboard at 100,000 and 1,000,000 customers.
+"""Console page latency on a big tenant: customer list and dashboard at 100,000 and 1,000,000 customers.
 
-For each size: a throwaway data directory, ``partnerhub db upgrade`` and ``partnerhub demo --customers N`` (the
-demo spreads customers over its distributor and two resellers, so ``demo-distributor`` holds about N/3), then a
-real ``partnerhub serve`` subprocess on 127.0.0.1. One client signs in as ``demo-distributor`` and requests
-each page sequentially ``--requests`` times after a short warm-up: the customer list (first page, the same
-services as the API's list: a page of rows plus the total count), the customer list filtered by a login
-name, a deep page, and the dashboard. Reports p50/p95/max in milliseconds. Goal: p95 ≤ 200 ms.
+For each size: a throwaway data directory, ``partnerhub db upgrade`` and ``partnerhub demo --customers N``
+(the demo spreads customers over its distributor and two resellers, so ``demo-distributor`` holds about
+N/3), then a real ``partnerhub serve`` subprocess on 127.0.0.1. One client signs in as
+``demo-distributor`` and requests each page sequentially ``--requests`` times after a short warm-up: the
+customer list (first page: the same services as the API's list, a page of rows plus the total count), the
+list filtered by a login name, a deep page, and the dashboard. Reports p50/p95/max in milliseconds.
+Goal: p95 ≤ 200 ms.
 
     .venv/bin/python bench/console.py [--sizes 100000,1000000] [--requests 30] [--keep]
 
@@ -119,13 +120,11 @@ def run(size: int, requests: int, keep: bool) -> None:
             _wait_ready(client)
             _sign_in(client)
             print(f"\n{size:,} customers (seeded in {seeded:.0f} s), {requests} requests per page")
-            print(f"| page | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|")
+            print("| page | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|")
             for name, path in PAGES.items():
                 timings = _measure(client, path, requests)
-                print(
-                    f"| {name} | {statistics.median(timings):.1f} | {_p(timings, 0.95):.1f} | {max(timings):.1f} |",
-                    flush=True,
-                )
+                p50, p95 = statistics.median(timings), _p(timings, 0.95)
+                print(f"| {name} | {p50:.1f} | {p95:.1f} | {max(timings):.1f} |", flush=True)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
