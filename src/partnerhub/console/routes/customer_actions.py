@@ -197,7 +197,7 @@ def _selected(session: Session, user: ConsoleUser, ids: list[str], limit: int) -
     if not chosen:
         raise ApiError("CBC.0100", field="customer_id", detail="tick at least one customer")
     if len(chosen) > limit:
-        raise ApiError("CBC.0100", field="customer_id", detail=f"at most {limit} customers at once")
+        raise ApiError("CBC.0100", field="customer_id", detail="more customers than one batch may hold")
     rows = [customer_row(session, user.principal, customer_id) for customer_id in chosen]
     return [row for row in rows if row is not None]
 
