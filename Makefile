@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench catalogs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partnerhub needs Python 3.11+")'
@@ -16,7 +16,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# Console message catalogs: the .po files are committed, the .mo files are built here (the console also
+# compiles a missing or stale .mo in memory at startup). `make catalogs` re-extracts the messages.
+LOCALE   := src/partnerhub/console/locale
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po))
+
+install: $(VENV)/.installed $(MO_FILES)
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -D messages -i $< -o $@
+
+catalogs: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location \
+		--sort-output --omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel -q update -D messages -i $(LOCALE)/messages.pot -d $(LOCALE) \
+		--no-fuzzy-matching --width 110 --ignore-obsolete
+	$(MAKE) install
 
 run: install
 	$(BIN)/partnerhub db upgrade
@@ -37,6 +52,10 @@ format: install
 
 bench: install
 	$(BIN)/python bench/funding.py
+	$(BIN)/python bench/console.py
+
+screenshots: install
+	PARTNERHUB_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_console_screenshots.py -q
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

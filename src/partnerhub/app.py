@@ -8,6 +8,7 @@ from partnerhub import __version__
 from partnerhub.audit.api import router as audit_router
 from partnerhub.auth.api import router as auth_router
 from partnerhub.config import Settings
+from partnerhub.console.app import create_console_app
 from partnerhub.context import AppContext, build_context
 from partnerhub.coupons.api import router as coupons_router
 from partnerhub.customers.api import router as customers_router
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         audit_router,
     ):
         app.include_router(router)
+    # The web partner center: a sub-application of its own (HTML errors, no OpenAPI), same context.
+    app.mount("/console", create_console_app(ctx))
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=ctx.settings.max_body_bytes,

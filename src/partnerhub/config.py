@@ -156,6 +156,18 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     """Where people reach partnerhub from outside; invitation links are built on it (no trailing slash)."""
 
+    console_session_idle_minutes: int = 30
+    """A console session ends after this many minutes without a request."""
+    console_session_absolute_hours: int = 12
+    """A console session ends this many hours after sign-in, however active."""
+    console_cookie_secure: Literal["auto", "always", "never"] = "auto"
+    """``auto``: console cookies are ``Secure`` when the request came over https (behind a proxy, run
+    ``serve`` with forwarded headers trusted); ``always`` forces it; ``never`` only for plain-http tests."""
+    console_page_size: int = 20
+    """Rows per page in the console's lists (at most 100, the API's own page limit)."""
+    console_export_max_rows: int = 10_000
+    """The most rows one CSV export of a console list writes."""
+
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"
     log_json: bool = True

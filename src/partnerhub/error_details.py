@@ -156,6 +156,13 @@ ZH_CN: dict[str, str] = {
     "must not contain control characters": "不能包含控制字符",
     "1 (own mobile) or 2 (own e-mail)": "1（本账号手机）或 2（本账号邮箱）",
     "no {channel} on record": "未登记 {channel}",
+    # console forms
+    "must be a whole number": "必须是整数",
+    "use YYYY-MM-DD": "请使用 YYYY-MM-DD",
+    "tick at least one customer": "请至少勾选一个客户",
+    "more customers than one batch may hold": "客户数量超过单次批量的上限",
+    "enter a login name or a mobile number to check": "请输入要校验的登录名或手机号",
+    "add at least one cloud reseller": "请至少添加一个云经销商",
     # idempotency
     "the key is in use by a concurrent request": "该幂等键正被并发请求使用",
     "the key was already used for a different request": "该幂等键已用于另一个不同的请求",

@@ -290,6 +290,26 @@ _CODES: list[ErrorCode] = [
         "未登记该渠道的手机号或邮箱。",
         "No mobile number or e-mail address is on record for this channel.",
     ),
+    # console (web partner center, CBC.991004xx).
+    ErrorCode(
+        "CBC.99100401",
+        403,
+        "表单已失效或并非来自本站，请刷新页面后重试。",
+        "The form has expired or did not come from this site; reload the page and try again.",
+    ),
+    ErrorCode("CBC.99100402", 401, "登录已过期，请重新登录。", "Your session has ended; sign in again."),
+    ErrorCode(
+        "CBC.99100403",
+        400,
+        "两次输入的新密码不一致。",
+        "The new password and its confirmation differ.",
+    ),
+    ErrorCode(
+        "CBC.99100405",
+        404,
+        "访问密钥不存在。",
+        "No such access key.",
+    ),
 ]
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}

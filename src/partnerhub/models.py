@@ -2,6 +2,7 @@
 
 from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken, LoginThrottle
+from partnerhub.console.models import ConsoleSession
 from partnerhub.coupons.models import Coupon, CouponRecord
 from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
@@ -21,6 +22,7 @@ __all__ = [
     "AuditHead",
     "AuthToken",
     "Base",
+    "ConsoleSession",
     "Coupon",
     "CouponQuota",
     "CouponQuotaRecord",

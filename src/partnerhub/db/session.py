@@ -120,7 +120,9 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:
-    for followup in getattr(exc, "followups", ()):
+    # An error raised *from* a refusal (the console's error page, say) carries that refusal's followups.
+    followups = getattr(exc, "followups", None) or getattr(exc.__cause__, "followups", ())
+    for followup in followups:
         try:
             with session_scope(factory) as session:
                 followup(session)

@@ -119,6 +119,9 @@ def step_up_needed(session: Session, ctx: AppContext, partner_id: str, *, intera
     return StepUpSettings.of(_partner(session, partner_id)).needed(interactive=interactive)
 
 
+_VERIFIED = "partnerhub_step_up_verified"
+
+
 def require_step_up(
     session: Session,
     ctx: AppContext,
@@ -269,6 +272,12 @@ def _verify(
     interactive: bool,
     ip: str | None,
 ) -> None:
+    """Check and consume ``code``. One code verifies one operation once per transaction: a second check for
+    the same operation in the same transaction (a console action that also runs the settings service) passes
+    without asking for another code."""
+    verified: set[tuple[str, Sensitive]] = session.info.setdefault(_VERIFIED, set())
+    if (partner.id, operation) in verified:
+        return
     check_own_code(
         session,
         ctx,
@@ -282,6 +291,7 @@ def _verify(
         interactive=interactive,
         ip=ip,
     )
+    verified.add((partner.id, operation))
 
 
 def _audited(

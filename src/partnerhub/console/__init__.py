@@ -1,0 +1,1 @@
+"""The web partner center at ``/console``: server-rendered pages over the same services as the API."""
