@@ -121,7 +121,7 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:
     # An error raised *from* a refusal (the console's error page, say) carries that refusal's followups.
-    followups = getattr(exc, "followups", None) or getattr(exc.__cause__, "followups", ())
+    followups = getattr(exc, "followups", None) or getattr(exc.__cause__, "followups", None) or ()
     for followup in followups:
         try:
             with session_scope(factory) as session:
