@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from partnerhub import __version__
+from partnerhub.associations.customer_api import router as customer_associations_router
+from partnerhub.associations.partner_api import router as associations_router
 from partnerhub.audit.api import router as audit_router
 from partnerhub.auth.api import router as auth_router
 from partnerhub.config import Settings
@@ -16,6 +18,7 @@ from partnerhub.funding.records_api import router as funding_records_router
 from partnerhub.http.errors import install_error_handlers
 from partnerhub.http.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
 from partnerhub.http.responses import ApiJSONResponse
+from partnerhub.notifications.api import router as notifications_router
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import DatabaseRateLimitStore, RateLimiter, RateLimitStore, RedisRateLimitStore
 from partnerhub.partners.api import router as partners_router
@@ -63,6 +66,9 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         quotas_router,
         partners_router,
         audit_router,
+        associations_router,
+        customer_associations_router,
+        notifications_router,
     ):
         app.include_router(router)
     app.add_middleware(

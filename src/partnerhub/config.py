@@ -98,6 +98,16 @@ class Settings(BaseSettings):
     quota_default_validity_days: int = 365
     """``partnerhub quota grant`` without ``--expires``: days from the quota's start to its expiry."""
 
+    association_request_expiry_days: int = 10
+    """Days a pending association request (disassociate, switch type) waits for the other side; then it
+    expires."""
+    association_request_cap: int = 3
+    """Disassociation requests one initiator may make for one customer within the window below."""
+    association_request_window_days: int = 90
+    """The rolling window (about 3 months) of ``association_request_cap``."""
+    association_invitation_expiry_days: int = 7
+    """Days an invitation to re-associate a customer without a partner can be accepted."""
+
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"
     log_json: bool = True

@@ -1,5 +1,6 @@
 """Every table, imported in one place for Alembic and for relationship resolution."""
 
+from partnerhub.associations.models import AssociationInvitation, AssociationRecord, AssociationRequest
 from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken
 from partnerhub.coupons.models import Coupon, CouponRecord
@@ -7,6 +8,7 @@ from partnerhub.customers.models import Association, Customer, CustomerFreezeEve
 from partnerhub.db.base import Base
 from partnerhub.idempotency.models import IdempotencyRecord
 from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
+from partnerhub.notifications.models import Notification
 from partnerhub.ops.models import RateLimitWindow
 from partnerhub.partners.models import AccessKey, Partner
 from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord
@@ -16,6 +18,9 @@ from partnerhub.verification.models import OutboxMessage, VerificationCode
 __all__ = [
     "AccessKey",
     "Association",
+    "AssociationInvitation",
+    "AssociationRecord",
+    "AssociationRequest",
     "AuditEvent",
     "AuditHead",
     "AuthToken",
@@ -29,6 +34,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerAccount",
     "LedgerTransfer",
+    "Notification",
     "OutboxMessage",
     "Partner",
     "RateLimitWindow",

@@ -50,18 +50,21 @@ def usage_record(
 
 
 def expire_command(as_json: JsonFlag = False) -> None:
-    """Expire what is past its expiry (business clock): quotas → invalid (3), coupons → expired (4); their
-    remaining value returns to the platform."""
+    """Expire what is past its expiry (business clock): quotas → invalid (3), coupons → expired (4), their
+    remaining value returning to the platform; pending association requests → expired."""
+    from partnerhub.associations.service import expire_requests
     from partnerhub.cli import _emit, _transaction
     from partnerhub.coupons.usage import expire_all
     from partnerhub.kit.money import to_text
 
     with _transaction() as (session, ctx):
         quotas, coupons = expire_all(session, ctx.clock.now())
+        requests = expire_requests(session, ctx)
     data = {
         "quotas": [{"quota_id": moved.quota_id, "returned": to_text(moved.amount_minor)} for moved in quotas],
         "coupons": [
             {"coupon_id": item.coupon_id, "returned": to_text(item.amount_minor)} for item in coupons
         ],
+        "association_requests": requests,
     }
-    _emit(data, as_json, f"expired {len(quotas)} quota(s) and {len(coupons)} coupon(s)")
+    _emit(data, as_json, f"expired {len(quotas)} quota(s), {len(coupons)} coupon(s), {requests} request(s)")

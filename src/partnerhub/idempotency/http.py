@@ -10,8 +10,9 @@ from fastapi import Header, Response
 from sqlalchemy.orm import Session
 
 from partnerhub.context import AppContext
+from partnerhub.errors import ApiError
 from partnerhub.http.responses import json_response
-from partnerhub.idempotency.service import HEADER, claim, complete, fingerprint, validate_key
+from partnerhub.idempotency.service import HEADER, claim, complete, fingerprint, release, validate_key
 
 KEY_HEADER_DESCRIPTION = (
     "Idempotency key (1-128 characters from `A-Z a-z 0-9 . _ : -`). A retry with the same key and the same "
@@ -39,7 +40,7 @@ def run_once(
     """
     if not key:
         content, status = execute(None)
-        return json_response(content, status)
+        return _render(content, status)
     validate_key(key)
     stored = claim(
         session,
@@ -54,10 +55,24 @@ def run_once(
         return Response(
             stored.body,
             status_code=stored.status_code,
-            media_type="application/json",
+            media_type="application/json" if stored.status_code != 204 else None,
             headers={"X-Idempotent-Replay": "true"},
         )
-    content, status = execute(key)
-    response = json_response(content, status)
+    try:
+        content, status = execute(key)
+    except ApiError as exc:
+        if exc.keep_changes:
+            # The transaction will be committed for the error's sake (a counted code attempt): the key must
+            # not be committed with it, or its retry would meet a claim that never completes.
+            release(session, partner_id=partner_id, key=key)
+        raise
+    response = _render(content, status)
     complete(session, partner_id=partner_id, key=key, status_code=status, body=bytes(response.body))
     return response
+
+
+def _render(content: Any, status: int) -> Response:
+    """204 has no body (replays answer an empty 204 too); everything else is JSON."""
+    if status == 204:
+        return Response(status_code=204)
+    return json_response(content, status)
