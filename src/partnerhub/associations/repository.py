@@ -39,8 +39,8 @@ class RecordQuery:
     operation_type: str | None = None
     start: datetime | None = None
     """Inclusive."""
-    end: datetime | None = None
-    """Inclusive."""
+    end_before: datetime | None = None
+    """Exclusive."""
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,8 @@ class RecordRepository:
             conditions.append(record.operation_type == query.operation_type)
         if query.start is not None:
             conditions.append(record.operate_time >= query.start)
-        if query.end is not None:
-            conditions.append(record.operate_time <= query.end)
+        if query.end_before is not None:
+            conditions.append(record.operate_time < query.end_before)
         total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
         statement = (
             select(record, Customer.domain_name, AssociationRequest)

@@ -5,8 +5,7 @@ Times are UTC ``yyyy-MM-ddTHH:mm:ssZ``; a pending request past its expiry shows 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -99,18 +98,19 @@ def list_records(
 ) -> dict[str, Any]:
     if customer_id is not None and len(customer_id) > params.MAX_ID_LENGTH:
         raise invalid("customer_id", f"at most {params.MAX_ID_LENGTH} characters")
+    start = params.time_value(start_time, "start_time")
+    end = params.time_value(end_time, "end_time")
+    if start and end and start > end:
+        raise invalid("start_time", "must not be after end_time")
+    operation = enum_filter(operation_type, "operation_type", RecordOperation)
     query = RecordQuery(
         partner_id=partner_id,
         customer_id=customer_id or None,
-        operation_type=None,
-        start=params.time_value(start_time, "start_time"),
-        end=params.time_value(end_time, "end_time"),
+        operation_type=operation.value if operation is not None else None,
+        start=start,
+        # Times are shown to the second: an end of 10:00:00 includes 10:00:00.9.
+        end_before=end + timedelta(seconds=1) if end else None,
     )
-    operation = enum_filter(operation_type, "operation_type", RecordOperation)
-    if operation is not None:
-        query = replace(query, operation_type=operation.value)
-    if query.start and query.end and query.start > query.end:
-        raise invalid("start_time", "must not be after end_time")
     first, size = params.page(offset, limit)
     total, rows = search_records(session, query, offset=first, limit=size)
     return {"total_count": total, "records": [record_view(row, now) for row in rows]}
