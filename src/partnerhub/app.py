@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from partnerhub import __version__
+from partnerhub.associations.customer_api import router as customer_associations_router
+from partnerhub.associations.partner_api import router as associations_router
 from partnerhub.audit.api import router as audit_router
 from partnerhub.auth.api import router as auth_router
 from partnerhub.config import Settings
@@ -20,6 +22,7 @@ from partnerhub.http.openapi import install_docs
 from partnerhub.http.responses import ApiJSONResponse
 from partnerhub.invitations.api import router as invitations_router
 from partnerhub.invitations.public_api import router as public_registration_router
+from partnerhub.notifications.api import router as notifications_router
 from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import (
     DatabaseRateLimitStore,
@@ -92,6 +95,9 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         partner_settings_router,
         step_up_router,
         audit_router,
+        associations_router,
+        customer_associations_router,
+        notifications_router,
     ):
         app.include_router(router)
     # The web partner center: a sub-application of its own (HTML errors, no OpenAPI), same context.

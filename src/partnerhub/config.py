@@ -168,6 +168,16 @@ class Settings(BaseSettings):
     console_export_max_rows: int = 10_000
     """The most rows one CSV export of a console list writes."""
 
+    association_request_expiry_days: int = 10
+    """Days a pending association request (disassociate, switch type) waits for the other side; then it
+    expires."""
+    association_request_cap: int = 3
+    """Disassociation requests one initiator may make for one customer within the window below."""
+    association_request_window_days: int = 90
+    """The rolling window (about 3 months) of ``association_request_cap``."""
+    association_invitation_expiry_days: int = 7
+    """Days an invitation to re-associate a customer without a partner can be accepted."""
+
     rate_limits: RateLimits = Field(default_factory=RateLimits)
     log_level: str = "INFO"
     log_json: bool = True

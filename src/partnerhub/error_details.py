@@ -163,6 +163,18 @@ ZH_CN: dict[str, str] = {
     "more customers than one batch may hold": "客户数量超过单次批量的上限",
     "enter a login name or a mobile number to check": "请输入要校验的登录名或手机号",
     "add at least one cloud reseller": "请至少添加一个云经销商",
+    # associations and notifications
+    "required, 1 to {maximum} characters": "必填，1 到 {maximum} 个字符",
+    "1 (referral) or 2 (resale)": "1（顾问销售）或 2（代售）",
+    "status {status}": "状态为 {status}",
+    "must not be blank": "不能为空白",
+    "required: {choices}": "必填：{choices}",
+    "required for switch_type: 1 (referral) or 2 (resale)": "switch_type 时必填：1（顾问销售）或 2（代售）",
+    "only with request_type switch_type": "仅在 request_type 为 switch_type 时可填",
+    "that is the current type": "已经是当前的关联类型",
+    "{count} in {days} days": "{days} 天内 {count} 次",
+    "must not be after end_time": "不能晚于 end_time",
+    "true or false": "true 或 false",
     # idempotency
     "the key is in use by a concurrent request": "该幂等键正被并发请求使用",
     "the key was already used for a different request": "该幂等键已用于另一个不同的请求",

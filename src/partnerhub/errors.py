@@ -310,6 +310,65 @@ _CODES: list[ErrorCode] = [
         "访问密钥不存在。",
         "No such access key.",
     ),
+    # Associations (association requests, records, invitations, notifications): CBC.991001xx.
+    ErrorCode(
+        "CBC.99100101",
+        400,
+        "该客户已有一个待处理的关联申请。",
+        "The customer already has a pending association request.",
+    ),
+    ErrorCode(
+        "CBC.99100102",
+        400,
+        "该客户的解除关联申请次数已达本周期上限。",
+        "The limit of disassociation requests for this customer in the current period has been reached.",
+    ),
+    ErrorCode(
+        "CBC.99100103",
+        400,
+        "客户账号已冻结,请先解冻。",
+        "The customer account is frozen; unfreeze it first.",
+    ),
+    ErrorCode(
+        "CBC.99100104",
+        400,
+        "关联类型只能在顾问销售(1)和代售(2)之间切换,且不能切换为当前类型。",
+        "The association type switches between referral (1) and resale (2) only, never to the current type.",
+    ),
+    ErrorCode(
+        "CBC.99100105", 400, "该关联申请已不是待处理状态。", "The association request is no longer pending."
+    ),
+    ErrorCode(
+        "CBC.99100106",
+        400,
+        "申请发起方不能同意或拒绝自己的申请。",
+        "The initiator cannot approve or reject its own request.",
+    ),
+    ErrorCode(
+        "CBC.99100107", 400, "只有申请发起方可以撤销申请。", "Only the initiator can cancel the request."
+    ),
+    ErrorCode("CBC.99100108", 404, "关联申请不存在。", "The association request does not exist."),
+    ErrorCode("CBC.99100109", 400, "您当前没有关联的合作伙伴。", "You are not associated with a partner."),
+    ErrorCode(
+        "CBC.99100110",
+        400,
+        "请先绑定手机号或邮箱以接收验证码。",
+        "Bind a mobile number or an e-mail address first to receive verification codes.",
+    ),
+    ErrorCode("CBC.99100111", 404, "关联邀请不存在。", "The association invitation does not exist."),
+    ErrorCode(
+        "CBC.99100112",
+        400,
+        "关联邀请已失效(已过期、已接受或已被替代)。",
+        "The invitation is no longer valid (expired, accepted or superseded).",
+    ),
+    ErrorCode(
+        "CBC.99100113",
+        400,
+        "您已关联合作伙伴,请先解除关联。",
+        "You are already associated with a partner; disassociate first.",
+    ),
+    ErrorCode("CBC.99100114", 404, "通知不存在。", "The notification does not exist."),
 ]
 
 REGISTRY: dict[str, ErrorCode] = {entry.code: entry for entry in _CODES}

@@ -1,5 +1,6 @@
 """Every table, imported in one place for Alembic and for relationship resolution."""
 
+from partnerhub.associations.models import AssociationInvitation, AssociationRecord, AssociationRequest
 from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken, LoginThrottle
 from partnerhub.console.models import ConsoleSession
@@ -9,6 +10,7 @@ from partnerhub.db.base import Base
 from partnerhub.idempotency.models import IdempotencyRecord
 from partnerhub.invitations.models import ResellerInvitation
 from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
+from partnerhub.notifications.models import Notification
 from partnerhub.ops.models import RateLimitWindow
 from partnerhub.partners.models import AccessKey, Partner
 from partnerhub.quotas.models import CouponQuota, CouponQuotaRecord
@@ -18,6 +20,9 @@ from partnerhub.verification.models import OutboxMessage, VerificationCode
 __all__ = [
     "AccessKey",
     "Association",
+    "AssociationInvitation",
+    "AssociationRecord",
+    "AssociationRequest",
     "AuditEvent",
     "AuditHead",
     "AuthToken",
@@ -33,6 +38,7 @@ __all__ = [
     "LedgerAccount",
     "LedgerTransfer",
     "LoginThrottle",
+    "Notification",
     "OutboxMessage",
     "Partner",
     "RateLimitWindow",

@@ -128,7 +128,11 @@ def test_expiry_sweep_returns_coupon_and_quota_value_to_the_platform(env: Env, c
     code, output = cli("expire", "--json")
     assert code == 0, output
     swept = json.loads(output)
-    assert swept == {"quotas": [], "coupons": [{"coupon_id": short_id, "returned": "80.00"}]}
+    assert swept == {
+        "quotas": [],
+        "coupons": [{"coupon_id": short_id, "returned": "80.00"}],
+        "association_requests": 0,
+    }
     assert (coupon_of(env, partner, short_id).status, coupon_of(env, partner, short_id).balance) == (
         4,
         Decimal("0.00"),
@@ -148,6 +152,7 @@ def test_expiry_sweep_returns_coupon_and_quota_value_to_the_platform(env: Env, c
     assert json.loads(output) == {
         "quotas": [{"quota_id": quota_id, "returned": "150.00"}],
         "coupons": [{"coupon_id": long_id, "returned": "50.00"}],
+        "association_requests": 0,
     }
     quota = quota_of(env, partner, quota_id)
     assert (quota.quota_status, quota.balance) == (3, Decimal("0.00"))
@@ -156,7 +161,7 @@ def test_expiry_sweep_returns_coupon_and_quota_value_to_the_platform(env: Env, c
         # All granted value is back at the platform: 20.00 as spent, the rest as expired.
         assert balance_of(session, PLATFORM_VOUCHER) == 0
     code, output = cli("expire", "--json")
-    assert json.loads(output) == {"quotas": [], "coupons": []}
+    assert json.loads(output) == {"quotas": [], "coupons": [], "association_requests": 0}
 
 
 def test_quota_grant_command(env: Env, cli: Cli) -> None:

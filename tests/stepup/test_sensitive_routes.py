@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from partnerhub.associations.models import Initiator
+from partnerhub.associations.rules import Actor, customer_draft, partner_draft
+from partnerhub.associations.service import create_request
 from partnerhub.db.session import session_scope
 from partnerhub.invitations.models import ResellerInvitation
 from partnerhub.kit.ids import new_id
@@ -34,6 +39,12 @@ class World:
     coupon: str
     child_quota: str
     invitation: str
+    switching: str
+    """A customer the create-request route asks to switch to referral."""
+    own_request: str
+    """The distributor's own pending request (cancel)."""
+    asked: tuple[str, str]
+    """Two customers' pending disassociation requests (approve, reject)."""
 
 
 Body = Callable[[World], Any]
@@ -87,7 +98,54 @@ ROUTES: dict[tuple[str, str], tuple[Sensitive, Body]] = {
         lambda w: None,
     ),
     ("PUT", "/v2/partners/settings"): (Sensitive.SETTINGS_CHANGE, lambda w: {"step_up_channel": "mobile"}),
+    ("POST", "/v2/partners/sub-customers/association-requests"): (
+        Sensitive.ASSOCIATION_REQUEST,
+        lambda w: {
+            "customer_id": w.switching,
+            "request_type": "switch_type",
+            "target_association_type": 1,
+            "reason": "moving to referral",
+        },
+    ),
+    ("POST", "/v2/partners/sub-customers/association-requests/{own_request}/cancel"): (
+        Sensitive.ASSOCIATION_DECISION,
+        lambda w: None,
+    ),
+    ("POST", "/v2/partners/sub-customers/association-requests/{asked_0}/approve"): (
+        Sensitive.ASSOCIATION_DECISION,
+        lambda w: {"reason": "agreed"},
+    ),
+    ("POST", "/v2/partners/sub-customers/association-requests/{asked_1}/reject"): (
+        Sensitive.ASSOCIATION_DECISION,
+        lambda w: {"reason": "not now"},
+    ),
+    ("POST", "/v2/partners/sub-customers/association-invitations"): (
+        Sensitive.ASSOCIATION_INVITE,
+        lambda w: {"domain_name": "someone-without-partner", "association_type": 2},
+    ),
 }
+TEMPLATES = {
+    "/v2/partners/sub-customers/association-requests/{own_request}/cancel": (
+        "/v2/partners/sub-customers/association-requests/{request_id}/cancel"
+    ),
+    "/v2/partners/sub-customers/association-requests/{asked_0}/approve": (
+        "/v2/partners/sub-customers/association-requests/{request_id}/approve"
+    ),
+    "/v2/partners/sub-customers/association-requests/{asked_1}/reject": (
+        "/v2/partners/sub-customers/association-requests/{request_id}/reject"
+    ),
+}
+"""Routes whose table key names which of the world's requests they act on, and their documented template."""
+
+
+def _pending_request(env: Env, actor: Actor, customer: str, request_type: str, target: int | None) -> str:
+    draft = (
+        partner_draft(customer, request_type, target, "set up for the step-up test")
+        if actor.side is Initiator.PARTNER
+        else customer_draft(customer, request_type, "set up for the step-up test")
+    )
+    with session_scope(env.ctx.sessions) as session:
+        return create_request(session, env.ctx, actor, draft).id
 
 
 def build_world(env: Env) -> World:
@@ -141,8 +199,26 @@ def build_world(env: Env) -> World:
         ).status_code
         == 200
     )
+    switching = make_customer(env, distributor)
+    partner_side = Actor(Initiator.PARTNER, distributor.id)
+    own_request = _pending_request(env, partner_side, make_customer(env, distributor), "switch_type", 1)
+    asked = tuple(make_customer(env, distributor) for _ in range(2))
+    requests = tuple(
+        _pending_request(env, Actor(Initiator.CUSTOMER, one), one, "disassociate", None) for one in asked
+    )
     set_toggles(env, distributor, step_up_api=True)
-    return World(distributor, reseller, customer, quota, coupon, child_quota, invitation)
+    return World(
+        distributor,
+        reseller,
+        customer,
+        quota,
+        coupon,
+        child_quota,
+        invitation,
+        switching,
+        own_request,
+        (requests[0], requests[1]),
+    )
 
 
 def test_every_route_that_reads_the_header_is_in_the_table(env: Env) -> None:
@@ -153,18 +229,27 @@ def test_every_route_that_reads_the_header_is_in_the_table(env: Env) -> None:
         for method, operation in operations.items()
         if any(p["name"] == HEADER and p["in"] == "header" for p in operation.get("parameters", []))
     }
-    assert declaring == set(ROUTES)
-    for method, path in ROUTES:
+    documented = {(method, TEMPLATES.get(path, path)) for method, path in ROUTES}
+    assert declaring == documented
+    for method, path in documented:
         operation = document["paths"][path][method.lower()]
         listed = " ".join(str(r.get("description", "")) for r in operation["responses"].values())
         for code in ("CBC.99100301", "CBC.99100302", "CBC.99100303", "CBC.99100304"):
             assert code in listed, (method, path, code)
 
 
-def test_every_sensitive_route_refuses_without_a_code_and_runs_with_one(env: Env) -> None:
+def test_every_sensitive_route_refuses_without_a_code_and_runs_with_one(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(env.ctx.settings, "code_send_per_hour", 100)  # one code per route, back to back
     world = build_world(env)
     for (method, template), (operation, body_of) in ROUTES.items():
-        path = template.replace("{invitation_id}", world.invitation)
+        path = (
+            template.replace("{invitation_id}", world.invitation)
+            .replace("{own_request}", world.own_request)
+            .replace("{asked_0}", world.asked[0])
+            .replace("{asked_1}", world.asked[1])
+        )
         body = body_of(world)
         refused = call(env, world.distributor, method, path, body)
         assert error_code(refused) == (403, "CBC.99100301"), (method, path, refused.text)

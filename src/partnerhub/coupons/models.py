@@ -27,12 +27,15 @@ class CouponStatus(IntEnum):
 
 
 class CouponOperation(IntEnum):
-    """``operation_type`` of a coupon record (A.16); partnerhub writes 1, 2 and 4."""
+    """``operation_type`` of a coupon record (A.16); partnerhub writes 1, 2, 3, 4 and 8."""
 
     ISSUE = 1
     RECLAIM = 2
     UNBIND_RECLAIM = 3
+    """解绑自动回收: the customer was disassociated."""
     EXPIRE = 4
+    SWITCH_RECLAIM = 8
+    """切换关联模式自动回收: the customer switched from resale to referral."""
 
 
 def coupon_account(coupon_id: str) -> AccountKey:
@@ -76,7 +79,8 @@ class Coupon(Base):
 
 
 class CouponRecord(Base):
-    """One issue (1), reclaim (2) or expiry (4) of a coupon (A.16). Append-only."""
+    """One issue (1), reclaim (2), unbind reclaim (3), expiry (4) or switch reclaim (8) of a coupon (A.16).
+    Append-only."""
 
     __tablename__ = "coupon_records"
 

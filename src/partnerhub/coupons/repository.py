@@ -81,6 +81,26 @@ class CouponRepository:
             .execution_options(populate_existing=True)
         ).one_or_none()
 
+    def usable_issued_by(self, partner_id: str, customer_id: str, now: datetime) -> Sequence[Coupon]:
+        """The customer's coupons from this partner that read as usable (2), in effect yet or not."""
+        return self.session.scalars(
+            select(Coupon).where(
+                Coupon.partner_id == partner_id,
+                Coupon.customer_id == customer_id,
+                _reads_as(CouponStatus.USABLE, now),
+            )
+        ).all()
+
+    def lock_many(self, coupon_ids: Iterable[str]) -> Sequence[Coupon]:
+        """Row-lock the coupons in id order and reload them."""
+        return self.session.scalars(
+            select(Coupon)
+            .where(Coupon.id.in_(sorted(set(coupon_ids))))
+            .order_by(Coupon.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
     def lock_usable_of(self, customer_id: str, now: datetime) -> Sequence[Coupon]:
         """The customer's usable coupons in effect now, locked, in the order they are spent: earliest expiry
         first (then oldest first)."""

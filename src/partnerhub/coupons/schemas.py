@@ -101,7 +101,10 @@ class CouponRecord(WireModel):
     """``CouponRecordV2``."""
 
     id: str
-    operation_type: str = Field(description="1 issue, 2 manual reclaim, 4 expiry.")
+    operation_type: str = Field(
+        description="1 issue, 2 manual reclaim, 3 reclaimed on disassociation, 4 expiry, "
+        "8 reclaimed on a switch from resale to referral."
+    )
     quota_id: str
     quota_type: int
     coupon_id: str

@@ -25,7 +25,7 @@ from partnerhub.kit.ids import new_id
 from partnerhub.kit.money import parse_amount
 from partnerhub.ledger.accounts import TransferKind, new_transaction_id
 from partnerhub.ledger.service import InsufficientFunds, balance_of, transfer
-from partnerhub.partners.scope import owned_customer
+from partnerhub.partners.scope import OwnedCustomer, lock_owned_customers, owned_customer
 from partnerhub.quotas.limits import check_face_value, narrow
 from partnerhub.quotas.models import CouponQuota, QuotaType, join_codes, quota_account
 from partnerhub.quotas.repository import QuotaRepository
@@ -83,6 +83,8 @@ def issue_coupons(
     quotas = QuotaRepository(session)
     if quotas.owned(partner_id, issue.quota_id) is None:
         raise ApiError("CBC.99000012", field="quota_id")
+    # Associations before quotas (the lock order): a concurrent disassociation cannot miss a new coupon.
+    owned = lock_owned_customers(session, partner_id, issue.customer_ids)
     quota = quotas.lock([issue.quota_id])[issue.quota_id]
     usable_status(quota, now)
     check_face_value(quota, issue.face_minor)
@@ -93,7 +95,7 @@ def issue_coupons(
     coupons, records = CouponRepository(session), CouponRecordRepository(session)
     result = IssueResult([], [])
     for customer_id in issue.customer_ids:
-        refusal = _refusal(session, partner_id, customer_id)
+        refusal = _refusal(owned.get(customer_id))
         if refusal is not None:
             result.failed.append((customer_id, refusal))
             continue
@@ -155,7 +157,7 @@ def reclaim_coupon(
     found = CouponRepository(session).owned(partner_id, coupon_id)
     if found is None:
         raise invalid("coupon_id", "no such coupon")
-    owned = owned_customer(session, partner_id, found.customer_id)
+    owned = owned_customer(session, partner_id, found.customer_id, for_update=True)
     if owned is None:
         raise ApiError("CBC.99000035", field="coupon_id")
     if owned.association.association_type == AssociationType.REFERRAL:
@@ -208,8 +210,7 @@ def _validity(quota: CouponQuota, issue: CouponIssue, now: datetime) -> tuple[da
     return valid_time, expire_time
 
 
-def _refusal(session: Session, partner_id: str, customer_id: str) -> ApiError | None:
-    owned = owned_customer(session, partner_id, customer_id)
+def _refusal(owned: OwnedCustomer | None) -> ApiError | None:
     if owned is None:
         return ApiError("CBC.99000035")
     if owned.association.association_type == AssociationType.REFERRAL:

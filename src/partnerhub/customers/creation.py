@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from partnerhub.associations.models import Initiator, RecordOperation
+from partnerhub.associations.records import record_event
 from partnerhub.auth.principals import Principal
 from partnerhub.context import AppContext
 from partnerhub.customers.identity import login_name_taken
@@ -78,7 +80,7 @@ def create_customer(
     calling = partners.get(caller.partner_id)
     if acting is None or calling is None:  # deleted between authentication and now
         raise ApiError("CBC.0151")
-    _ensure_may_take_customers(partners, acting)
+    ensure_may_take_customers(partners, acting)
     if fields.xaccount_type != calling.xaccount_type:
         raise invalid(
             "xaccount_type",
@@ -140,6 +142,15 @@ def create_customer(
         if duplicate is None:
             raise
         raise duplicate from exc
+    record_event(
+        session,
+        partner_id=acting.id,
+        customer_id=customer.id,
+        operation=RecordOperation.ASSOCIATE,
+        initiator=Initiator.PARTNER,
+        association_type=association.association_type,
+        at=now,
+    )
     return CreatedCustomer(domain_id=customer.id, domain_name=login)
 
 
@@ -211,7 +222,9 @@ def _check_include_association_result(value: bool | str | None) -> None:
         raise invalid("include_association_result", "must be a boolean")
 
 
-def _ensure_may_take_customers(partners: PartnerRepository, acting: Partner) -> None:
+def ensure_may_take_customers(partners: PartnerRepository, acting: Partner) -> None:
+    """Restricted partners, and resellers of restricted or exiting distributors, take no new customers
+    (creation here, acceptance of an association invitation in ``associations.invitations``)."""
     if acting.status == PartnerStatus.RESTRICTED.value:
         raise ApiError("CBC.50010085")
     if acting.kind == PartnerKind.RESELLER.value and acting.parent_id:

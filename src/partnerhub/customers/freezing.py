@@ -27,7 +27,7 @@ from partnerhub.customers.models import AssociationType, CustomerFreezeEvent, Fr
 from partnerhub.customers.repository import CustomerRepository
 from partnerhub.errors import ApiError, invalid
 from partnerhub.kit.ids import new_id
-from partnerhub.partners.scope import OwnedCustomer, acting_partner_id, owned_customer
+from partnerhub.partners.scope import OwnedCustomer, acting_partner_id, lock_owned_customers, owned_customer
 
 MAX_CUSTOMERS = 10
 MAX_REASON = 256
@@ -98,6 +98,9 @@ def _apply(
 ) -> Sequence[ItemFailure]:
     """Each customer on its own: failures are reported per item, successes recorded with who, when and why."""
     partner_id = acting_partner_id(session, caller, batch.indirect_partner_id)
+    # The associations first, in one id-ordered step: a concurrent disassociation of one of these customers
+    # either completes before (the customer is then missing here) or waits for this batch.
+    lock_owned_customers(session, partner_id, batch.customer_ids)
     failures: list[ItemFailure] = []
     for customer_id in batch.customer_ids:
         problem = change_one(session, partner_id, customer_id, batch.freeze_type)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -169,15 +169,60 @@ def _changed(result: Result[Any]) -> bool:
 
 
 class AssociationRepository:
+    """Writers that act on a customer because of its association lock the association row first (the one
+    order: associations, then customers, quotas, coupons, ledger accounts), so a disassociation and a funding
+    or voucher issue of the same customer queue: whichever comes second sees the other's outcome."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def active_for(self, customer_id: str, partner_id: str) -> Association | None:
+    def active_for(
+        self, customer_id: str, partner_id: str, *, for_update: bool = False
+    ) -> Association | None:
         """The customer's active association with this partner, or None (missing and foreign look alike)."""
-        return self.session.scalars(
-            select(Association).where(
-                Association.active_customer_id == customer_id, Association.partner_id == partner_id
+        statement = select(Association).where(
+            Association.active_customer_id == customer_id, Association.partner_id == partner_id
+        )
+        if for_update:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(statement).one_or_none()
+
+    def active_of(self, customer_id: str, *, for_update: bool = False) -> Association | None:
+        """The customer's active association, whoever the partner is."""
+        statement = select(Association).where(Association.active_customer_id == customer_id)
+        if for_update:
+            statement = statement.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(statement).one_or_none()
+
+    def lock_active_for(self, partner_id: str, customer_ids: Collection[str]) -> dict[str, Association]:
+        """Row-lock the partner's active associations among ``customer_ids`` in one id-ordered step (batch
+        writers), keyed by customer id; the others are absent."""
+        rows = self.session.scalars(
+            select(Association)
+            .where(
+                Association.partner_id == partner_id,
+                Association.active_customer_id.in_(sorted(set(customer_ids))),
             )
+            .order_by(Association.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        return {row.customer_id: row for row in rows}
+
+    def lock(self, association_id: str) -> Association | None:
+        return self.session.scalars(
+            select(Association)
+            .where(Association.id == association_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+
+    def lock_customer(self, customer_id: str) -> Customer | None:
+        return self.session.scalars(
+            select(Customer)
+            .where(Customer.id == customer_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).one_or_none()
 
     def add(self, association: Association) -> None:

@@ -27,7 +27,7 @@ from partnerhub.funding.service import check_fundable, move_to_customer
 from partnerhub.kit.money import parse_amount
 from partnerhub.ledger.accounts import customer_funded, new_transaction_id, partner_cash
 from partnerhub.ledger.service import lock_accounts
-from partnerhub.partners.scope import acting_partner_id
+from partnerhub.partners.scope import acting_partner_id, lock_owned_customers
 
 BATCH_PREFIX = "BA"
 
@@ -102,6 +102,8 @@ def _run(
 ) -> None:
     """Check every item, lock every account involved in one id-ordered step, then fund in item order."""
     planned: list[tuple[int, BatchItem, int, ApiError | None]] = []
+    # Lock the customers' associations in one id-ordered step first; each item's check then re-reads its own.
+    lock_owned_customers(session, acting, [item.customer_id for item in items if item.customer_id])
     for index, item in enumerate(items):
         try:
             amount_minor = parse_amount(item.amount, "amount", maximum=ctx.settings.max_amount)

@@ -10,6 +10,8 @@
 * Reseller fund / reclaim: distributor cash ↔ reseller cash. Only distributors may call (others: 403
   CBC.0151 — the operation is not theirs); only their own resellers (others: CBC.99000037).
 * Insufficient cash on the paying side: CBC.99005003. Funding draws only on the cash balance.
+* Unbind reclaim (解绑回收): when an association ends or switches from resale to referral, the association
+  service drains the customer's partner-funded account back to the partner (``unbind_reclaim``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from partnerhub.ledger.accounts import (
     partner_cash,
 )
 from partnerhub.ledger.models import LedgerTransfer
-from partnerhub.ledger.service import InsufficientFunds, balance_of, transfer
+from partnerhub.ledger.service import InsufficientFunds, balance_of, drain, transfer
 from partnerhub.partners.models import PartnerKind
 from partnerhub.partners.repository import PartnerRepository
 from partnerhub.partners.scope import OwnedCustomer, acting_partner_id, owned_customer
@@ -37,6 +39,7 @@ from partnerhub.partners.scope import OwnedCustomer, acting_partner_id, owned_cu
 ADJUST_PREFIX = "AD"
 RECLAIM_PREFIX = "RE"
 TOPUP_PREFIX = "RC"
+UNBIND_PREFIX = "UB"
 OPERATOR = "operator"
 
 
@@ -187,6 +190,30 @@ def topup(session: Session, ctx: AppContext, *, partner_id: str, amount_minor: i
     )
 
 
+def unbind_reclaim(
+    session: Session, ctx: AppContext, *, partner_id: str, customer_id: str, operator: str, reference: str
+) -> int:
+    """解绑回收: everything the customer's partner-funded account holds goes back to the partner's cash, as
+    one ``unbind_reclaim`` transfer (adjust records: ``SOURCE_OPERATION_BEUNBIND``; account changes:
+    ``BEUNBIND``). For the association service, in its decision's transaction, after it locked the
+    association and both accounts. Returns the amount (0 moves nothing)."""
+    return drain(
+        session,
+        account=customer_funded(customer_id),
+        into=partner_cash(partner_id),
+        kind=TransferKind.UNBIND_RECLAIM,
+        prefix=UNBIND_PREFIX,
+        at=ctx.clock.now(),
+        operator=operator,
+        reference=reference,
+    )
+
+
+def unbind_accounts(partner_id: str, customer_id: str) -> list[AccountKey]:
+    """The ledger accounts ``unbind_reclaim`` touches, for the caller's one ``lock_accounts`` step."""
+    return [customer_funded(customer_id), partner_cash(partner_id)]
+
+
 def require_distributor(caller: Principal) -> None:
     if caller.partner_kind != PartnerKind.DISTRIBUTOR.value:
         raise ApiError("CBC.0151", detail="only a distributor may operate on cloud resellers")
@@ -200,7 +227,9 @@ def _own_reseller(session: Session, caller: Principal, reseller_id: str) -> str:
 
 
 def _resale_customer(session: Session, partner_id: str, customer_id: str) -> OwnedCustomer:
-    owned = owned_customer(session, partner_id, customer_id)
+    # The association row stays locked to the end of the transaction: a concurrent disassociation either
+    # completes first (then the customer is missing here) or waits and reclaims what this moves.
+    owned = owned_customer(session, partner_id, customer_id, for_update=True)
     if owned is None:
         raise ApiError("CBC.99000035", field="customer_id")
     if owned.association.association_type != AssociationType.RESALE:

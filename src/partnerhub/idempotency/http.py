@@ -10,6 +10,7 @@ from fastapi import Header, Response
 from sqlalchemy.orm import Session
 
 from partnerhub.context import AppContext
+from partnerhub.errors import ApiError
 from partnerhub.http.responses import json_response
 from partnerhub.idempotency.service import (
     HEADER,
@@ -17,6 +18,7 @@ from partnerhub.idempotency.service import (
     claim,
     complete,
     fingerprint,
+    release,
     stored_response,
     validate_key,
 )
@@ -54,7 +56,7 @@ def run_once(
         if guard is not None:
             guard()
         content, status = execute(None)
-        return json_response(content, status)
+        return _render(content, status)
     validate_key(key)
     request_fingerprint = fingerprint(operation, payload)
     now = ctx.clock.now()
@@ -83,8 +85,15 @@ def run_once(
     )
     if stored is not None:
         return _replayed(stored)
-    content, status = execute(key)
-    response = json_response(content, status)
+    try:
+        content, status = execute(key)
+    except ApiError as exc:
+        if exc.keep_changes:
+            # The transaction will be committed for the error's sake (a counted code attempt): the key must
+            # not be committed with it, or its retry would meet a claim that never completes.
+            release(session, partner_id=partner_id, key=key)
+        raise
+    response = _render(content, status)
     complete(session, partner_id=partner_id, key=key, status_code=status, body=bytes(response.body))
     return response
 
@@ -93,6 +102,13 @@ def _replayed(stored: StoredResponse) -> Response:
     return Response(
         stored.body,
         status_code=stored.status_code,
-        media_type="application/json",
+        media_type="application/json" if stored.status_code != 204 else None,
         headers={"X-Idempotent-Replay": "true"},
     )
+
+
+def _render(content: Any, status: int) -> Response:
+    """204 has no body (replays answer an empty 204 too); everything else is JSON."""
+    if status == 204:
+        return Response(status_code=204)
+    return json_response(content, status)

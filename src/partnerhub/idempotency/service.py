@@ -124,6 +124,13 @@ def complete(session: Session, *, partner_id: str, key: str, status_code: int, b
     session.flush()
 
 
+def release(session: Session, *, partner_id: str, key: str) -> None:
+    """Give up the key claimed by this transaction (the request failed but its transaction is committed)."""
+    record = IdempotencyRepository(session).get(partner_id, key)
+    if record is not None and record.status_code is None:
+        IdempotencyRepository(session).remove(record)
+
+
 def purge_expired(session: Session, *, now: datetime, retention: timedelta) -> int:
     """Delete records older than the retention window; returns how many went."""
     return IdempotencyRepository(session).purge_before(now - retention)

@@ -167,7 +167,7 @@ def revoke_invitation(
     if status is InvitationStatus.REVOKED:
         return invitation
     if status is not InvitationStatus.PENDING:
-        raise ApiError("CBC.99100206", detail=status.value)
+        raise ApiError("CBC.99100206", detail="status {status}", params={"status": status.value})
     invitation.status = InvitationStatus.REVOKED.value
     invitation.revoked_at = now
     session.flush()

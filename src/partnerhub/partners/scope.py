@@ -6,6 +6,7 @@ decided in one place.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -39,12 +40,31 @@ class OwnedCustomer:
     association: Association
 
 
-def owned_customer(session: Session, partner_id: str, customer_id: str | None) -> OwnedCustomer | None:
-    """The customer when actively associated with ``partner_id``; else None (missing and foreign alike)."""
+def owned_customer(
+    session: Session, partner_id: str, customer_id: str | None, *, for_update: bool = False
+) -> OwnedCustomer | None:
+    """The customer when actively associated with ``partner_id``; else None (missing, foreign and
+    disassociated alike). ``for_update`` row-locks the association, for writers that act on the customer
+    because it is the partner's (see ``AssociationRepository``)."""
     if not customer_id:
         return None
-    association = AssociationRepository(session).active_for(customer_id, partner_id)
+    association = AssociationRepository(session).active_for(customer_id, partner_id, for_update=for_update)
     if association is None:
         return None
     customer = CustomerRepository(session).get(customer_id)
     return OwnedCustomer(customer, association) if customer is not None else None
+
+
+def lock_owned_customers(
+    session: Session, partner_id: str, customer_ids: Collection[str]
+) -> dict[str, OwnedCustomer]:
+    """``owned_customer(..., for_update=True)`` for many customers at once, locked in one id-ordered step so
+    two batch writers never take the same locks in opposite orders. Absent: not the partner's."""
+    associations = AssociationRepository(session).lock_active_for(partner_id, customer_ids)
+    customers = CustomerRepository(session)
+    owned = {}
+    for customer_id, association in associations.items():
+        customer = customers.get(customer_id)
+        if customer is not None:
+            owned[customer_id] = OwnedCustomer(customer, association)
+    return owned

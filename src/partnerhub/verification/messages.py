@@ -10,6 +10,7 @@ _PURPOSES: dict[int, tuple[str, str]] = {
     30: ("绑定手机号", "binding your mobile number"),
     31: ("身份验证", "identity verification"),
     32: ("经销商邀请", "a reseller invitation"),
+    40: ("处理合作伙伴关联申请", "deciding on a partner association request"),
 }
 MASK = "******"
 

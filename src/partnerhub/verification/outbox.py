@@ -62,8 +62,8 @@ def record(
             recipient_hash=recipient_key(ctx, message.to),
             language=message.language,
             subject=message.subject,
-            body=message.body if clear else masked(message.body, message.code),
-            code=message.code if clear else None,
+            body=message.body if clear or not message.code else masked(message.body, message.code),
+            code=message.code if clear and message.code else None,
             created_at=now,
         )
     )

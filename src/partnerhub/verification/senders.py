@@ -8,6 +8,8 @@
       {"message_id": "...", "to": "13800000000", "country_code": "0086", "text": "...",
        "scene": 29, "language": "zh-cn", "template_params": {"code": "123456", "minutes": 10}}
 
+  A message without a code (an association notice, scene 41) sends ``"template_params": {}``.
+
 * ``smtp`` (e-mail): a plain-text message through ``PARTNERHUB_SMTP_HOST``/``_PORT`` (optional STARTTLS
   and login).
 
@@ -39,8 +41,9 @@ class OutgoingMessage:
     language: str
     subject: str
     body: str
-    code: str
-    lifetime_minutes: int
+    code: str = ""
+    """Empty for a message that carries no code (a notification)."""
+    lifetime_minutes: int = 0
 
 
 class DeliveryFailed(Exception):
@@ -82,7 +85,9 @@ class HttpSmsSender:
             "text": message.body,
             "scene": message.scene,
             "language": message.language,
-            "template_params": {"code": message.code, "minutes": message.lifetime_minutes},
+            "template_params": (
+                {"code": message.code, "minutes": message.lifetime_minutes} if message.code else {}
+            ),
         }
 
     def deliver(self, message: OutgoingMessage) -> None:

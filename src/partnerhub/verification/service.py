@@ -55,6 +55,10 @@ class Scene(IntEnum):
     BIND_MOBILE = 30
     STEP_UP = 31
     RESELLER_INVITATION = 32
+    ASSOCIATION_DECISION = 40
+    """A customer approves or rejects an association request."""
+    ASSOCIATION_NOTICE = 41
+    """Not a code: the outbox scene of association notification messages."""
 
 
 @dataclass(frozen=True)
