@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     ):
         app.include_router(router)
     # The web partner center: a sub-application of its own (HTML errors, no OpenAPI), same context.
-    app.mount("/console", create_console_app(ctx))
+    app.mount("/console", create_console_app(ctx, app.state.rate_limiter))
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=ctx.settings.max_body_bytes,

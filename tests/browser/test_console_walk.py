@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +17,8 @@ from partnerhub.db.session import session_scope
 from partnerhub.ledger.verify import verify_ledger
 from tests.browser.console_support import assert_accessible, new_page, newest_code, require_sqlite, sign_in
 from tests.console.helpers import cash_of, funded_of, give_cash, set_step_up
-from tests.support import Env, make_customer, make_partner
+from tests.invitations.helpers import distributor, invite
+from tests.support import Env, make_customer, make_partner, sent_code
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -320,3 +322,20 @@ def _grant_quota(env: Env, partner_id: str, yuan: int) -> None:
                 expire_time=now + timedelta(days=90),
             ),
         )
+
+
+def test_a_reseller_registers_through_the_invitation_link(chromium: Any, browser_env: Env) -> None:
+    env = browser_env
+    link = invite(env, distributor(env))
+    page = new_page(chromium, env)
+    page.goto(urlsplit(link.url).path)
+    assert_accessible(page)
+    page.fill("#name", "Example Reseller Ltd.")
+    page.fill("#login", "walk-reseller-01")
+    page.fill("#mobile_phone", "13700006666")
+    page.click("button[value=send_code]")
+    page.fill("#verification_code", sent_code(env, "13700006666"))
+    page.fill("#password", "Reseller#2026pw")
+    page.click("button[value=register]")
+    expect(page.locator("#registered")).to_contain_text("walk-reseller-01")
+    assert_accessible(page)

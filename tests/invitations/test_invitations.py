@@ -66,7 +66,7 @@ def test_only_distributors_invite(env: Env) -> None:
 def test_a_link_carries_a_random_token_stored_only_hashed(env: Env) -> None:
     partner = distributor(env)
     link = invite(env, partner)
-    assert link.url == f"{env.ctx.settings.public_base_url}/register/reseller/{link.token}"
+    assert link.url == f"{env.ctx.settings.public_base_url}/console/register/{link.token}"
     assert len(link.token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
     second = invite(env, partner)
     assert second.token != link.token

@@ -26,6 +26,7 @@ from partnerhub.console.routes import (
     outbox,
     quotas,
     records,
+    registration,
     settings,
     vouchers,
 )
@@ -33,6 +34,7 @@ from partnerhub.console.security import SecurityHeadersMiddleware
 from partnerhub.console.web import PAGES, PREFIX, CsrfRefused, LoginRequired, PageError, translator
 from partnerhub.context import AppContext
 from partnerhub.errors import REGISTRY, ApiError
+from partnerhub.ops.ratelimit import RateLimiter
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("partnerhub.console")
@@ -87,9 +89,11 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_console_app(ctx: AppContext) -> FastAPI:
+def create_console_app(ctx: AppContext, rate_limiter: RateLimiter) -> FastAPI:
+    """``rate_limiter``: the API's own, so a page and its API twin count against one limit."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
+    app.state.rate_limiter = rate_limiter
     # Fixed paths (``/customers/new``, ``/customers/batch-fund``) before ``/customers/{customer_id}``.
     modules = (
         auth,
@@ -102,6 +106,7 @@ def create_console_app(ctx: AppContext) -> FastAPI:
         records,
         settings,
         outbox,
+        registration,
     )
     for module in modules:
         app.include_router(module.router)

@@ -39,7 +39,8 @@ from partnerhub.verification.service import REALNAME_ERRORS, Scene
 
 TOKEN_PURPOSE = "reseller-invitation"  # noqa: S105 - a key-derivation label, not a secret
 TOKEN_BYTES = 32
-REGISTRATION_PATH = "/register/reseller/"
+REGISTRATION_PATH = "/console/register/"
+"""The console page that serves the link (``console/routes/registration.py``)."""
 RECEIVERS = {1: StepUpChannel.MOBILE, 2: StepUpChannel.EMAIL}
 CODE_ERRORS = REALNAME_ERRORS
 """The global code errors: CBC.99000026 wrong, CBC.99000027 expired, CBC.99004009 too many failures."""
