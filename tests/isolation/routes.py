@@ -37,6 +37,9 @@ class IdField:
 class Route:
     actor: str
     fields: dict[str, IdField]
+    acts_for_reseller: bool = True
+    """Whether ``indirect_partner_id`` makes a distributor act as that reseller. False where it only filters
+    the distributor's own records (the quotas it issued to its resellers, A.20/A.21)."""
 
 
 NOT_OBJECT_IDS = {
@@ -331,6 +334,7 @@ ROUTES: dict[tuple[str, str], Route] = {
             "parent_quota_id": IdField("quota", lambda v, mine, theirs: query(parent_quota_id=v)),
             "indirect_partner_id": _reseller_query(),
         },
+        acts_for_reseller=False,
     ),
     ("GET", "/v2/partners/coupon-quotas/records"): Route(
         PARTNER,
@@ -339,6 +343,7 @@ ROUTES: dict[tuple[str, str], Route] = {
             "parent_quota_id": IdField("quota", lambda v, mine, theirs: query(parent_quota_id=v)),
             "indirect_partner_id": _reseller_query(),
         },
+        acts_for_reseller=False,
     ),
     ("POST", "/v2/partners/indirect-partners/query"): Route(
         PARTNER, {"indirect_partner_id": _reseller_body()}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from partnerhub.context import AppContext
 from partnerhub.kit.clock import FakeClock
 from partnerhub.kit.ids import new_id
 from tests.conftest import truncate_all
-from tests.isolation.routes import CUSTOMER, NOT_OBJECT_IDS, PARTNER, ROUTES, Call, IdField
+from tests.isolation.routes import CUSTOMER, NOT_OBJECT_IDS, PARTNER, ROUTES, Call, IdField, Route
 from tests.isolation.snapshot import changed_tables, new_audit_events, take
 from tests.isolation.world import Side, World, build_world
 from tests.support import Env, LiveServer, PartnerHandle, signed_call
@@ -39,24 +39,45 @@ class Pairing:
     owner: str
     lacking: frozenset[str] = frozenset()
     """Slots the owner has no object for (a reseller has no resellers, child quotas nor invitations)."""
+    acting_for: str | None = None
+    """A distributor acting for this side's reseller: every call adds ``indirect_partner_id``, and the
+    other fields of the call are the reseller's own."""
+
+    @property
+    def mine(self) -> str | None:
+        """Whose own objects fill the fields not under test."""
+        return self.acting_for or self.caller
 
 
 RESELLER_LACKS = frozenset({"reseller", "child_quota", "invitation"})
+INDIRECT = "indirect_partner_id"
 PAIRINGS = (
     Pairing("partner-with-other-partners-ids", PARTNER, "a", "b"),
     Pairing("reseller-with-its-distributors-ids", PARTNER, "reseller", "a"),
     # Without indirect_partner_id a distributor acts as itself: its reseller's objects are not its own.
     Pairing("distributor-with-its-resellers-ids", PARTNER, "a", "reseller", RESELLER_LACKS),
+    # With it, the distributor acts as the reseller: neither its own objects nor B's are the reseller's.
+    Pairing("distributor-for-its-reseller-with-its-own-ids", PARTNER, "a", "a", acting_for="reseller"),
+    Pairing("distributor-for-its-reseller-with-other-partners-ids", PARTNER, "a", "b", acting_for="reseller"),
     Pairing("customer-with-same-partner-customers-ids", CUSTOMER, None, "same_partner_customer"),
     Pairing("customer-with-other-partner-customers-ids", CUSTOMER, None, "other_partner_customer"),
 )
+
+
+def _applies(pairing: Pairing, route: Route, name: str) -> bool:
+    if pairing.actor != route.actor or route.fields[name].slot in pairing.lacking:
+        return False
+    return pairing.acting_for is None or (
+        route.acts_for_reseller and INDIRECT in route.fields and name != INDIRECT
+    )
+
 
 CASES = [
     pytest.param(method, path, name, pairing, id=f"{method} {path} {name} {pairing.name}")
     for (method, path), route in ROUTES.items()
     for name in route.fields
     for pairing in PAIRINGS
-    if pairing.actor == route.actor and route.fields[name].slot not in pairing.lacking
+    if _applies(pairing, route, name)
 ]
 
 
@@ -121,7 +142,15 @@ def test_a_new_id_taking_field_is_noticed(isolated: tuple[Env, World]) -> None:
     assert found == {"customer_id", "indirect_partner_id", "ledger_account_id"}
 
 
+def _acting_for(call: Call, reseller: str) -> Call:
+    if call.body is not None:
+        return replace(call, body={**call.body, INDIRECT: reseller})
+    return replace(call, query=sorted([*call.query, (INDIRECT, reseller)]))
+
+
 def _send(env: Env, world: World, pairing: Pairing, method: str, path: str, call: Call) -> httpx.Response:
+    if pairing.acting_for is not None:
+        call = _acting_for(call, getattr(world, pairing.acting_for).partner.id)
     target = path.format(**call.path)
     if pairing.actor == CUSTOMER:
         return env.http.request(
@@ -176,7 +205,7 @@ def test_a_foreign_id_answers_exactly_like_a_missing_one(
     env, world = isolated
     field: IdField = ROUTES[(method, path)].fields[name]
     owner = getattr(world, pairing.owner)
-    mine: Side | None = getattr(world, pairing.caller) if pairing.caller else None
+    mine: Side | None = getattr(world, pairing.mine) if pairing.mine else None
     foreign = getattr(owner, field.slot)
     assert foreign, f"the world has no {field.slot} on the owner's side"
     missing = new_id()
@@ -194,5 +223,10 @@ def test_a_foreign_id_answers_exactly_like_a_missing_one(
     assert changed_tables(between, after) == [], "the call with a missing id changed the database"
     foreign_events = new_audit_events(env.ctx, before, between)
     assert _audit_shape(foreign_events, foreign, missing) == new_audit_events(env.ctx, between, after)
-    own_partner = world.a.partner.id if mine is None else mine.partner.id
-    assert {event["partner_id"] for event in foreign_events} <= {own_partner}
+    # Whatever is audited lands in the caller's own chain (or that of the reseller it acts for).
+    own = (
+        {world.a.partner.id}
+        if mine is None
+        else {getattr(world, pairing.caller or "").partner.id, mine.partner.id}
+    )
+    assert {event["partner_id"] for event in foreign_events} <= own
