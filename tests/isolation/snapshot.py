@@ -1,8 +1,9 @@
 """What the database holds, to prove a refused call changed nothing.
 
-Left out: rate-limit windows and an access key's ``last_used_at`` (every signed call touches them, whatever
-it asks) and the audit log, which the matrix compares on its own: a refused reveal is audited by design,
-in the caller's own chain, the same for a foreign id as for a missing one.
+Left out: rate-limit windows, an access key's ``last_used_at`` and a console session's ``last_seen_at``
+(every authenticated call touches them, whatever it asks) and the audit log, which the matrix compares on
+its own: a refused reveal is audited by design, in the caller's own chain, the same for a foreign id as for
+a missing one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from partnerhub.context import AppContext
 from partnerhub.models import Base
 
 SKIPPED_TABLES = {"rate_limit_windows", "audit_events", "audit_heads"}
-SKIPPED_COLUMNS = {("access_keys", "last_used_at")}
+SKIPPED_COLUMNS = {("access_keys", "last_used_at"), ("console_sessions", "last_seen_at")}
 
 
 @dataclass(frozen=True)

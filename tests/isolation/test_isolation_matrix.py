@@ -11,22 +11,17 @@ that is not in the table fails the first test. See docs/security.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from partnerhub.context import AppContext
-from partnerhub.kit.clock import FakeClock
 from partnerhub.kit.ids import new_id
-from tests.conftest import truncate_all
 from tests.isolation.routes import CUSTOMER, NOT_OBJECT_IDS, PARTNER, ROUTES, Call, IdField, Route
 from tests.isolation.snapshot import changed_tables, new_audit_events, take
-from tests.isolation.world import Side, World, build_world
-from tests.support import Env, LiveServer, PartnerHandle, signed_call
+from tests.isolation.world import Side, World
+from tests.support import Env, PartnerHandle, signed_call
 
 
 @dataclass(frozen=True)
@@ -112,18 +107,6 @@ def id_fields(document: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
             if fields:
                 found[(method.upper(), path)] = fields
     return found
-
-
-@pytest.fixture(scope="module")
-def isolated(ctx: AppContext, live_server: LiveServer, clock: FakeClock) -> Iterator[tuple[Env, World]]:
-    """One world per engine for the whole module (building it is the expensive part)."""
-    truncate_all(ctx)
-    clock.set(datetime.now(UTC))
-    env = Env(ctx=ctx, url=live_server.url, app=live_server.app, clock=clock)
-    try:
-        yield env, build_world(env)
-    finally:
-        truncate_all(ctx)
 
 
 def test_every_id_taking_operation_and_field_is_in_the_table(isolated: tuple[Env, World]) -> None:
