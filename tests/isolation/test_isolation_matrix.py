@@ -213,3 +213,27 @@ def test_a_foreign_id_answers_exactly_like_a_missing_one(
         else {getattr(world, pairing.caller or "").partner.id, mine.partner.id}
     )
     assert {event["partner_id"] for event in foreign_events} <= own
+
+
+def test_another_partners_idempotency_key_replays_nothing(isolated: tuple[Env, World]) -> None:
+    """``X-Client-Token`` keys are per partner: B's key, sent by A with B's very request, is a new key."""
+    env, world = isolated
+    path = "/v2/accounts/partner-accounts/adjust-amount"
+    request = {"customer_id": world.b.customer, "amount": 1}
+    key = new_id()
+
+    def fund(partner: PartnerHandle, client_token: str) -> httpx.Response:
+        return signed_call(
+            env, partner, "POST", path, request, extra_headers={"X-Client-Token": client_token}
+        )
+
+    assert fund(world.b.partner, key).status_code == 200
+    before = take(env.ctx)
+    borrowed = fund(world.a.partner, key)
+    between = take(env.ctx)
+    fresh_key = new_id()
+    fresh = fund(world.a.partner, fresh_key)
+    after = take(env.ctx)
+    assert _answer(borrowed, key, fresh_key) == _answer(fresh, fresh_key, fresh_key)
+    assert borrowed.status_code == 400, borrowed.text
+    assert changed_tables(before, between) == changed_tables(between, after)
