@@ -125,15 +125,15 @@ BOOKKEEPING = {"idempotency_records": 0, "console_sessions": 1}
 keeps its answer under the form's idempotency key, and the session its flash), with the column of their
 partner id."""
 
-_sessions: dict[tuple[int, str], Console] = {}
+_sessions: dict[str, Console] = {}
 
 
 def _browser(env: Env, world: World, caller: str) -> Console:
     """One signed-in console per caller and world, kept for the package's cases."""
-    key = (id(world), caller)
-    if key not in _sessions:
-        _sessions[key] = signed_in(env, getattr(world, caller).partner)
-    return _sessions[key]
+    partner = getattr(world, caller).partner
+    if partner.id not in _sessions:  # partner ids are new in every world
+        _sessions[partner.id] = signed_in(env, partner)
+    return _sessions[partner.id]
 
 
 def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
