@@ -1,0 +1,21 @@
+"""Which database failures mean "unavailable for now, retry" rather than a bug.
+
+A database that is down, restarting, out of disk or too slow must answer 503 ``CBC.99100502`` with
+``Retry-After`` (the client retries with the same ``X-Client-Token``), never a 500: nothing was committed,
+since every transaction either committed whole or not at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+UNAVAILABLE = "CBC.99100502"
+RETRY_AFTER_SECONDS = "2"
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for a lost or refused connection, a pool timeout, a statement timeout, a full disk (SQLite)."""
+    if isinstance(exc, OperationalError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
