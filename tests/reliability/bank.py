@@ -115,6 +115,8 @@ class BankReport:
     kills: int
     retries: int
     problems: list[str]
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds of setup, load (until the workers stop) and verification."""
 
     @property
     def total_ops(self) -> int:
@@ -399,7 +401,8 @@ class Worker:
             raise RuntimeError("no association code in the outbox")
         return code
 
-    def run(self, seconds: float) -> WorkerReport:
+    def run(self, seconds: float, enough_kills: Any) -> WorkerReport:
+        """Run for ``seconds`` and until the killer has struck often enough (``enough_kills`` is set)."""
         operations = [
             (self.fund, 5),
             (self.reclaim, 3),
@@ -413,8 +416,11 @@ class Worker:
         ]
         choices = [operation for operation, _ in operations]
         weights = [weight for _, weight in operations]
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and len(self.report.problems) < 20:
+        started = time.monotonic()
+        deadline, hard_stop = started + seconds, started + seconds + ANSWER_DEADLINE
+        while len(self.report.problems) < 20 and time.monotonic() < hard_stop:
+            if time.monotonic() > deadline and enough_kills.is_set():
+                break
             self.rng.choices(choices, weights)[0]()
         self.report.model = asdict(self.model)
         if self._ctx is not None:
@@ -423,12 +429,20 @@ class Worker:
 
 
 def _worker_main(
-    world: dict[str, Any], urls: list[str], data_dir: str, database_url: str, seconds: float, queue: Any
+    world: dict[str, Any],
+    urls: list[str],
+    data_dir: str,
+    database_url: str,
+    seconds: float,
+    events: tuple[Any, Any],
+    queue: Any,
 ) -> None:
+    """``events``: (loading, enough kills); the worker sets the first once it starts its load."""
     world["distributor"] = Caller(**world["distributor"])
     worker = Worker(World(**world), urls, Path(data_dir), database_url, seed=world["number"] * 7919)
     try:
-        report = worker.run(seconds)
+        events[0].set()
+        report = worker.run(seconds, events[1])
     except Exception as exc:  # reported, not swallowed: the parent counts it as a problem
         worker.report.problems.append(f"worker crashed: {exc!r}")
         report = worker.report
@@ -453,26 +467,31 @@ def build_worlds(ctx: AppContext, workers: int) -> list[World]:
 
 
 class Killer(threading.Thread):
-    """SIGKILLs a random instance every ``every`` seconds and starts it again (on the same port)."""
+    """SIGKILLs the instances in turn, one about every ``every`` seconds, and starts each again (same port).
+    Sets ``enough`` after ``minimum`` kills."""
 
-    def __init__(self, cluster: Cluster, every: float, seed: int) -> None:
+    def __init__(self, cluster: Cluster, every: float, seed: int, minimum: int, enough: Any) -> None:
         super().__init__(daemon=True)
         self.cluster = cluster
         self.every = every
         self.rng = random.Random(seed)
         self.kills = 0
+        self.minimum = minimum
+        self.enough = enough
         self.stop = threading.Event()
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
             while not self.stop.wait(self.rng.uniform(self.every / 2, self.every * 1.5)):
-                instance = self.rng.choice(self.cluster.instances)
+                instance = self.cluster.instances[self.kills % len(self.cluster.instances)]
                 instance.kill()
                 self.kills += 1
                 time.sleep(self.rng.uniform(0.1, 1.0))  # down for a moment: clients must retry elsewhere
                 instance.start()
                 instance.wait_ready()
+                if self.kills >= self.minimum:
+                    self.enough.set()
         except BaseException as exc:  # surfaced by the test
             self.error = exc
 
@@ -572,29 +591,50 @@ def run_bank(
     instances: int,
     seconds: float,
     workers: int = 3,
-    kill_every: float = 4.0,
+    kill_every: float | None = None,
+    min_kills: int | None = None,
     seed: int = 1,
 ) -> BankReport:
+    """``min_kills``: the load goes on until this many kills (default: 3, or 2 per instance with several);
+    ``kill_every``: the mean pause between a restart and the next kill."""
+    minimum = min_kills if min_kills is not None else (3 if instances == 1 else 2 * instances)
+    # One instance alone: leave it up a little longer between kills, or the load is mostly waiting.
+    every = kill_every if kill_every is not None else (2.5 if instances == 1 else 1.0)
+    phases: dict[str, float] = {}
+    clock = time.monotonic()
     upgrade(database_url)
     ctx = build_context(Settings(data_dir=data_dir, database_url=database_url))
     try:
         worlds = build_worlds(ctx, workers)
         cluster = Cluster(database_url, data_dir, instances).start()
-        killer = Killer(cluster, kill_every, seed)
+        phases["setup"], clock = time.monotonic() - clock, time.monotonic()
         spawn = multiprocessing.get_context("spawn")
+        enough, loading = spawn.Event(), spawn.Event()
+        killer = Killer(cluster, every, seed, minimum, enough)
         queue = spawn.Queue()
         processes = [
             spawn.Process(
                 target=_worker_main,
-                args=(_plain(world), cluster.urls, str(data_dir), database_url, seconds, queue),
+                args=(
+                    _plain(world),
+                    cluster.urls,
+                    str(data_dir),
+                    database_url,
+                    seconds,
+                    (loading, enough),
+                    queue,
+                ),
             )
             for world in worlds
         ]
         try:
             for process in processes:
                 process.start()
+            loading.wait(timeout=120)  # the workers have imported everything: now the killing starts
             killer.start()
-            reports = [WorkerReport(**queue.get(timeout=seconds + ANSWER_DEADLINE + 60)) for _ in processes]
+            reports = [
+                WorkerReport(**queue.get(timeout=seconds + 2 * ANSWER_DEADLINE + 60)) for _ in processes
+            ]
             killer.stop.set()
             killer.join(timeout=60)
             for process in processes:
@@ -604,8 +644,10 @@ def run_bank(
                 if instance.process is None or instance.process.poll() is not None:
                     instance.start()
                 instance.wait_ready()
+            phases["load"], clock = time.monotonic() - clock, time.monotonic()
             problems = [f"killer: {killer.error!r}"] if killer.error else []
             problems += verify_afterwards(ctx, cluster.urls, data_dir, database_url, worlds, reports)
+            phases["verify"] = time.monotonic() - clock
         finally:
             killer.stop.set()
             for process in processes:
@@ -620,7 +662,15 @@ def run_bank(
             ops[name] = ops.get(name, 0) + count
     engine = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     return BankReport(
-        engine, instances, seconds, workers, ops, killer.kills, sum(r.retries for r in reports), problems
+        engine,
+        instances,
+        seconds,
+        workers,
+        ops,
+        killer.kills,
+        sum(r.retries for r in reports),
+        problems,
+        {name: round(value, 1) for name, value in phases.items()},
     )
 
 
@@ -635,7 +685,12 @@ def main() -> None:
         "--postgres", metavar="URL", help="A PostgreSQL database URL (two instances); default SQLite."
     )
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--kill-every", type=float, default=4.0, metavar="SECONDS")
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        metavar="SECONDS",
+        help="Mean pause between kills (2.5 alone, 1 with two).",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="partnerhub-bank-") as folder:
         data_dir = Path(folder)

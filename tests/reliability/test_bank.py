@@ -10,13 +10,13 @@ from pathlib import Path
 from tests.conftest import _postgres_database
 from tests.reliability.bank import BankReport, run_bank
 
-SECONDS = float(os.environ.get("PARTNERHUB_BANK_SECONDS", "20"))
+SECONDS = float(os.environ.get("PARTNERHUB_BANK_SECONDS", "10"))
 
 
 def _assert_clean(report: BankReport) -> None:
     sys.stdout.write(f"{report}\n")  # the numbers docs/reliability.md quotes (pytest -s shows them)
     assert not report.problems, report.problems
-    assert report.kills >= 2, "the killer must have struck"
+    assert report.kills >= (3 if report.instances == 1 else 4), "the killer must have struck, several times"
     assert report.total_ops > 0
 
 

@@ -116,7 +116,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for the codes an operation may answer, grouped by HTTP status."""
     by_status: dict[int, list[str]] = {}
-    for code in ("CBC.0100", "CBC.0151", "CBC.0250", "CBC.0999", *codes):
+    for code in ("CBC.0100", "CBC.0151", "CBC.0250", "CBC.0999", UNAVAILABLE, *codes):
         entry = REGISTRY[code]
         by_status.setdefault(entry.status, [])
         if code not in by_status[entry.status]:
