@@ -117,6 +117,8 @@ class BankReport:
     problems: list[str]
     phases: dict[str, float] = field(default_factory=dict)
     """Wall-clock seconds of setup, load (until the workers stop) and verification."""
+    down_seconds: float = 0.0
+    """Mean time from a kill until that instance answered again."""
 
     @property
     def total_ops(self) -> int:
@@ -476,6 +478,8 @@ class Killer(threading.Thread):
         self.every = every
         self.rng = random.Random(seed)
         self.kills = 0
+        self.restarts: list[float] = []
+        """Seconds from each kill until the instance answered again."""
         self.minimum = minimum
         self.enough = enough
         self.stop = threading.Event()
@@ -486,10 +490,12 @@ class Killer(threading.Thread):
             while not self.stop.wait(self.rng.uniform(self.every / 2, self.every * 1.5)):
                 instance = self.cluster.instances[self.kills % len(self.cluster.instances)]
                 instance.kill()
+                killed = time.monotonic()
                 self.kills += 1
                 time.sleep(self.rng.uniform(0.1, 1.0))  # down for a moment: clients must retry elsewhere
                 instance.start()
                 instance.wait_ready()
+                self.restarts.append(time.monotonic() - killed)
                 if self.kills >= self.minimum:
                     self.enough.set()
         except BaseException as exc:  # surfaced by the test
@@ -671,6 +677,7 @@ def run_bank(
         sum(r.retries for r in reports),
         problems,
         {name: round(value, 1) for name, value in phases.items()},
+        round(sum(killer.restarts) / len(killer.restarts), 1) if killer.restarts else 0.0,
     )
 
 

@@ -276,7 +276,8 @@ def test_sigterm_finishes_in_flight_requests_refuses_new_ones_and_leaves_nothing
         in_flight = [threading.Thread(target=send, args=(f"flight-{n}",)) for n in range(4)]
         for thread in in_flight:
             thread.start()
-        time.sleep(1.5)  # they are accepted and blocked on the lock
+        wait_for(lambda: _established(instance.port) >= 4)  # connected, then blocked on the lock
+        time.sleep(1.0)  # and read by the server
         assert instance.process is not None
         instance.process.terminate()  # SIGTERM
         wait_for(lambda: _refuses_connections(instance.url))
@@ -293,6 +294,13 @@ def test_sigterm_finishes_in_flight_requests_refuses_new_ones_and_leaves_nothing
         assert funded(ctx, customer) == sum(funder.acknowledged.values()) == 500
         assert unfinished_keys(ctx) == 0
     books_verify(database_url, tmp_path)
+
+
+def _established(port: int) -> int:
+    """Established TCP connections whose local end is ``port`` (the server's side), from /proc/net/tcp."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    wanted = f":{port:04X}"
+    return sum(1 for row in rows if row.split()[1].endswith(wanted) and row.split()[3] == "01")
 
 
 def _refuses_connections(url: str) -> bool:
