@@ -310,6 +310,14 @@ _CODES: list[ErrorCode] = [
         "访问密钥不存在。",
         "No such access key.",
     ),
+    # Reliability (CBC.991005xx; CBC.99100501 belongs to backup/restore).
+    ErrorCode(
+        "CBC.99100502",
+        503,
+        "服务暂时不可用（数据库无法访问或磁盘已满），请稍后用同一 X-Client-Token 重试。",
+        "The service is temporarily unavailable (database unreachable or disk full); retry shortly with the "
+        "same X-Client-Token.",
+    ),
     # Associations (association requests, records, invitations, notifications): CBC.991001xx.
     ErrorCode(
         "CBC.99100101",

@@ -83,7 +83,9 @@ def create_partner_coupons(
     name="reclaim_partner_coupons",
     status_code=204,
     response_class=Response,
-    responses=error_responses("CBC.99000035", "CBC.99000037", "CBC.99000045", "CBC.99000048", *STEP_UP_CODES),
+    responses=error_responses(
+        "CBC.0409", "CBC.99000035", "CBC.99000037", "CBC.99000045", "CBC.99000048", *STEP_UP_CODES
+    ),
     summary="Reclaim a usable coupon's whole remaining balance into its quota (A.14)",
 )
 def reclaim_partner_coupons(
@@ -92,14 +94,28 @@ def reclaim_partner_coupons(
     session: DbSession,
     ctx: Context,
     step_up: StepUp,
+    client_token: ClientToken = None,
 ) -> Response:
     coupon_id = required_id(body.coupon_id, "coupon_id")
     if body.indirect_partner_id == "":
         raise invalid("indirect_partner_id", "must not be an empty string")
     partner_id = acting_partner_id(session, caller, body.indirect_partner_id)
-    step_up.check(session, ctx, caller, Sensitive.COUPON_RECLAIM)
-    reclaim_coupon(session, ctx.clock.now(), caller, partner_id, coupon_id)
-    return Response(status_code=204)
+
+    def execute(_key: str | None) -> tuple[Any, int]:
+        reclaim_coupon(session, ctx.clock.now(), caller, partner_id, coupon_id)
+        return None, 204
+
+    # A retry after a lost answer replays the 204 instead of "already reclaimed" (CBC.99000048).
+    return run_once(
+        session,
+        ctx,
+        partner_id=caller.partner_id,
+        key=client_token,
+        operation="reclaim_partner_coupons",
+        payload=body.model_dump(),
+        execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.COUPON_RECLAIM),
+    )
 
 
 @router.get(

@@ -41,8 +41,25 @@ def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args=_POSTGRES_TIMEOUTS,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
     )
+
+
+# No request hangs on a database that is gone or stuck: connecting, waiting for a pooled connection and one
+# statement each give up in bounded time; the failure answers 503 CBC.99100502 (db/unavailable.py).
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 10
+STATEMENT_TIMEOUT_MS = 30_000
+_POSTGRES_TIMEOUTS: dict[str, Any] = {
+    "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+}
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:

@@ -9,9 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from partnerhub.db.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE, is_unavailable
 from partnerhub.error_details import from_validation
 from partnerhub.errors import (
     AUTH_FAILURE_CODE,
@@ -79,6 +81,14 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
     return _error_response(error.code, error.message(request_language(request)), 400)
 
 
+async def _on_database_error(request: Request, exc: Exception) -> Response:
+    if not is_unavailable(exc):
+        raise exc  # a bug: RequestContextMiddleware logs it and answers CBC.0999
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    message = REGISTRY[UNAVAILABLE].message(request_language(request))
+    return _error_response(UNAVAILABLE, message, 503, {"Retry-After": RETRY_AFTER_SECONDS})
+
+
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "CBC.0404", 405: "CBC.0405", 413: "CBC.0413", 415: "CBC.0415"}.get(
@@ -99,13 +109,14 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthenticationFailed, _on_auth_failed)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(SQLAlchemyError, _on_database_error)
     # Unexpected exceptions are answered by RequestContextMiddleware, inside the request-id scope.
 
 
 def error_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for the codes an operation may answer, grouped by HTTP status."""
     by_status: dict[int, list[str]] = {}
-    for code in ("CBC.0100", "CBC.0151", "CBC.0250", "CBC.0999", *codes):
+    for code in ("CBC.0100", "CBC.0151", "CBC.0250", "CBC.0999", UNAVAILABLE, *codes):
         entry = REGISTRY[code]
         by_status.setdefault(entry.status, [])
         if code not in by_status[entry.status]:

@@ -9,6 +9,7 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerhub.db.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE, is_unavailable
 from partnerhub.errors import REGISTRY, ApiError, Language, invalid
 from partnerhub.http.errors import render_error_body
 from partnerhub.http.language import STATE_KEY, negotiate
@@ -143,7 +144,16 @@ class RequestContextMiddleware:
                 )
             else:
                 await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                # The database went away outside a route (authentication, rate limits): retryable.
+                error_log.warning("database unavailable", extra={"error": type(exc).__name__})
+                if not response_started:
+                    retry = [(b"retry-after", RETRY_AFTER_SECONDS.encode())]
+                    await send_error(
+                        send_with_id, scope, self.default_language, UNAVAILABLE, extra_headers=retry
+                    )
+                return
             # A bug. Log it with its trace; the caller gets the generic code and the request id only.
             error_log.exception("unhandled error")
             if not response_started:

@@ -100,7 +100,7 @@ def update_coupon_quotas(
     "/v2/partners/coupon-quotas/indirect-partner-reclaim",
     name="reclaim_coupon_quotas",
     response_model=ReclaimCouponQuotasResponse,
-    responses=error_responses(*STEP_UP_CODES),
+    responses=error_responses("CBC.0409", *STEP_UP_CODES),
     summary="Distributor: take back up to 10 resellers' child quotas (A.19)",
     description="Each child's whole remaining balance returns to its parent; `quota_balance` is that amount. "
     "Missing, foreign, already reclaimed or expired children: CBC.99000012 in `error_details` (HTTP 200).",
@@ -112,20 +112,32 @@ def reclaim_coupon_quotas(
     ctx: Context,
     language: RequestLanguage,
     step_up: StepUp,
+    client_token: ClientToken = None,
 ) -> Response:
     require_distributor(caller)
     quota_ids = params.id_list(body.quota_ids, "quota_ids", maximum=MAX_RECLAIMS, required=True)
     remark = params.optional_text(body.remark, "remark", maximum=MAX_REMARK)
-    step_up.check(session, ctx, caller, Sensitive.QUOTA_RECLAIM)
-    result = reclaim_from_resellers(session, ctx.clock.now(), caller, quota_ids, remark)
-    return json_response(
-        {
+
+    def execute(_key: str | None) -> tuple[Any, int]:
+        result = reclaim_from_resellers(session, ctx.clock.now(), caller, quota_ids, remark)
+        return {
             "error_details": [error.as_detail(language, item) for item, error in result.failed],
             "simple_quota_infos": [
                 {"quota_id": done.quota_id, "quota_balance": to_decimal(done.amount_minor)}
                 for done in result.done
             ],
-        }
+        }, 200
+
+    # A retry after a lost answer replays it instead of reporting the reclaimed children as missing.
+    return run_once(
+        session,
+        ctx,
+        partner_id=caller.partner_id,
+        key=client_token,
+        operation="reclaim_coupon_quotas",
+        payload=body.model_dump(),
+        execute=execute,
+        guard=step_up.guard(session, ctx, caller, Sensitive.QUOTA_RECLAIM),
     )
 
 
