@@ -8,6 +8,7 @@ tests/verification/test_code_checks.py; this file adds what an attacker would tr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
@@ -77,12 +78,12 @@ def test_send_and_check_look_the_same_for_a_registered_and_an_unknown_number(env
     assert again[0].headers.get("Retry-After") == again[1].headers.get("Retry-After")
 
 
-def _race(count: int, attempt: object) -> list[httpx.Response]:
+def _race(count: int, attempt: Callable[[int], httpx.Response]) -> list[httpx.Response]:
     gate = Barrier(count)
 
     def run(index: int) -> httpx.Response:
         gate.wait()
-        return attempt(index)  # type: ignore[operator]
+        return attempt(index)
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, range(count)))
