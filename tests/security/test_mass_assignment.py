@@ -213,8 +213,20 @@ def _body(env: Env, world: World, operation: Operation) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _extras(world: World, operation: Operation) -> dict[str, Any]:
-    return {name: value(world) for name, value in HOSTILE.items() if name not in operation.documented_fields}
+def _hostile(world: World, documented: set[str]) -> dict[str, Any]:
+    return {name: value(world) for name, value in HOSTILE.items() if name not in documented}
+
+
+def _injected(world: World, operation: Operation, body: dict[str, Any]) -> dict[str, Any]:
+    """The body with the hostile fields added at the top and into each object of a list (batch items)."""
+    properties = resolve(operation.body_schema or {}).get("properties", {})
+    nested: dict[str, Any] = {}
+    for name, value in body.items():
+        items = resolve(resolve(properties.get(name, {})).get("items", {}))
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            documented = set(items.get("properties", {}))
+            nested[name] = [{**item, **_hostile(world, documented)} for item in value]
+    return {**body, **_hostile(world, operation.documented_fields), **nested}
 
 
 def _call(env: Env, world: World, operation: Operation, body: dict[str, Any]) -> httpx.Response:
@@ -273,7 +285,7 @@ def test_undocumented_fields_are_refused_or_ignored(env: Env, operation: Operati
 
     world = _world(env)
     before = _state(env, world)
-    injected = _call(env, world, operation, {**_body(env, world, operation), **_extras(world, operation)})
+    injected = _call(env, world, operation, _injected(world, operation, _body(env, world, operation)))
     after = _state(env, world)
     assert str(MAGIC_MINOR) not in repr(after)
     if injected.status_code == 400 and _answer(injected) != plain:  # refused: nothing changed
