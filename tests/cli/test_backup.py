@@ -20,8 +20,6 @@ from tests.conftest import _postgres_database
 from tests.funding.helpers import fund_request, keyed_client, top_up
 from tests.support import Env, make_customer, make_partner
 
-pytestmark = pytest.mark.usefixtures("cli_env")
-
 
 @pytest.fixture
 def empty_target(env: Env, tmp_path: Path) -> Iterator[str]:
@@ -55,6 +53,7 @@ def _restore_and_verify(monkeypatch: pytest.MonkeyPatch, backup: Path, target: s
     return make_engine(target)
 
 
+@pytest.mark.usefixtures("cli_env")
 def test_a_backup_taken_while_fundings_go_on_restores_one_consistent_state(
     env: Env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, empty_target: str
 ) -> None:
@@ -105,6 +104,7 @@ def test_a_backup_taken_while_fundings_go_on_restores_one_consistent_state(
     assert copied in balances.values()  # the customer's funded account
 
 
+@pytest.mark.usefixtures("cli_env")
 def test_with_writes_stopped_the_restored_balances_equal_the_source(
     env: Env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, empty_target: str
 ) -> None:
@@ -124,6 +124,7 @@ def test_with_writes_stopped_the_restored_balances_equal_the_source(
     assert run_json("audit", "verify")["events"] >= 1
 
 
+@pytest.mark.usefixtures("cli_env")
 def test_restore_refuses_a_database_that_holds_data(env: Env, tmp_path: Path) -> None:
     make_partner(env)
     backup = tmp_path / "refused.backup"
@@ -134,6 +135,7 @@ def test_restore_refuses_a_database_that_holds_data(env: Env, tmp_path: Path) ->
     assert len(output.strip().splitlines()) == 1
 
 
+@pytest.mark.usefixtures("cli_env")
 def test_backup_never_overwrites_and_restore_checks_the_file(
     env: Env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, empty_target: str
 ) -> None:
@@ -155,3 +157,34 @@ def test_the_libpq_url_drops_the_driver_and_carries_the_password_outside_the_com
     url, environment = libpq_connection(make_url("postgresql+psycopg://ops:s3cret@db.example:6543/ph"))
     assert url == "postgresql://ops@db.example:6543/ph"
     assert environment["PGPASSWORD"] == "s3cret"
+
+
+def test_the_installed_command_backs_up_and_restores_a_fresh_data_dir_from_another_folder(
+    tmp_path: Path,
+) -> None:
+    """As an operator runs it: a real process, the data only through the environment (SQLite)."""
+    from tests.cli.conftest import clean_environment, spawn
+
+    work, home = tmp_path / "elsewhere", tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    source = clean_environment(home) | {"PARTNERHUB_DATA_DIR": str(home / "data")}
+    refused = spawn("backup", str(tmp_path / "none.backup"), cwd=work, env=source)
+    assert refused.code == 2 and refused.stderr.startswith("error: CBC.99100601 ")
+    assert not (tmp_path / "none.backup").exists()
+    assert spawn("db", "upgrade", cwd=work, env=source).code == 0
+    partner = spawn(
+        "partner", "create", "--kind", "distributor", "--name", "Backed Up", "--json", cwd=work, env=source
+    )
+    spawn("topup", "--partner", partner.json()["id"], "--amount", "10.00", cwd=work, env=source)
+    backup = tmp_path / "fresh.backup"
+    assert spawn("backup", str(backup), "--json", cwd=work, env=source).json()["engine"] == "sqlite"
+    restored_dir = tmp_path / "restored"
+    restored_dir.mkdir(mode=0o700)
+    (restored_dir / "master.key").write_bytes((home / "data" / "master.key").read_bytes())
+    target = clean_environment(home) | {"PARTNERHUB_DATA_DIR": str(restored_dir)}
+    assert spawn("restore", str(backup), "--json", cwd=work, env=target).json()["engine"] == "sqlite"
+    assert spawn("ledger", "verify", "--json", cwd=work, env=target).json()["ok"]
+    assert spawn("audit", "verify", "--json", cwd=work, env=target).json()["ok"]
+    shown = spawn("partner", "show", partner.json()["id"], "--json", cwd=work, env=target).json()
+    assert shown["name"] == "Backed Up"
