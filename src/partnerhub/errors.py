@@ -240,6 +240,19 @@ _CODES: list[ErrorCode] = [
         "找不到主密钥，请设置 PARTNERHUB_MASTER_KEY 或恢复数据目录中的 master.key。",
         "The master key is missing; set PARTNERHUB_MASTER_KEY or restore master.key in the data directory.",
     ),
+    # backup and restore (operator CLI, CBC.991005xx)
+    ErrorCode(
+        "CBC.99100501",
+        500,
+        "备份或恢复失败，数据库未被改动。",
+        "The backup or restore failed; nothing was changed.",
+    ),
+    ErrorCode(
+        "CBC.99100503",
+        409,
+        "恢复的目标数据库不为空；请恢复到一个新建的空数据库。",
+        "The restore target already holds data; restore into a new, empty database.",
+    ),
     # Reseller invitations and public registration (partnerhub, CBC.991002xx).
     ErrorCode("CBC.99100201", 404, "邀请不存在。", "The invitation does not exist."),
     ErrorCode("CBC.99100202", 404, "注册链接无效。", "The registration link is not valid."),

@@ -13,6 +13,7 @@ import typer
 
 from partnerhub import __version__
 from partnerhub.cli.audit import audit_app
+from partnerhub.cli.backup import backup, restore
 from partnerhub.cli.customer import customer_app
 from partnerhub.cli.db import db_app
 from partnerhub.cli.demo import demo
@@ -71,6 +72,8 @@ app.command()(serve)
 app.command()(demo)
 app.command()(topup)
 app.command("expire")(expire_command)
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:
