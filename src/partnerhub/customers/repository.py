@@ -10,7 +10,13 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, CursorResult, Result, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from partnerhub.customers.models import ENTERPRISE, Association, Customer, CustomerFreezeEvent
+from partnerhub.customers.models import (
+    ENTERPRISE,
+    Association,
+    AssociationCount,
+    Customer,
+    CustomerFreezeEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -73,30 +79,47 @@ class CustomerRepository:
         self.session.flush()
 
     def list_for_partner(self, query: CustomerQuery, *, offset: int, limit: int) -> Sequence[ListedCustomer]:
-        """Customers actively associated with the partner, newest association first (ties by id)."""
+        """Customers actively associated with the partner, newest association first (ties by id).
+
+        Two steps, so a deep page stays an index walk: the page's customer ids come from the listing index
+        in its order (joined to customers only when a filter needs them), then only those rows are read.
+        """
+        order = (Association.associated_on.desc(), Association.active_customer_id)
+        keys = select(Association.active_customer_id).where(*self._conditions(query))
+        if _filters_customers(query):
+            keys = keys.join(Customer, Customer.id == Association.active_customer_id)
+        page = keys.order_by(*order).offset(offset).limit(limit)
         statement = (
             select(Customer, Association)
             .join(Association, Association.active_customer_id == Customer.id)
-            .where(*self._conditions(query))
-            .order_by(Association.associated_on.desc(), Customer.id)
-            .offset(offset)
-            .limit(limit)
+            .where(Association.active_customer_id.in_(page))
+            .order_by(*order)
         )
         return [
             ListedCustomer(customer, association) for customer, association in self.session.execute(statement)
         ]
 
     def count_for_partner(self, query: CustomerQuery) -> int:
-        statement = (
-            select(func.count())
-            .select_from(Customer)
-            .join(Association, Association.active_customer_id == Customer.id)
-            .where(*self._conditions(query))
-        )
+        """Exact. Without filters, or by association type only, it is read from ``association_counts`` (kept
+        by triggers); any other filter counts the matching index range (or, for fuzzy filters, the rows)."""
+        if _only_type_filter(query):
+            counted = select(func.coalesce(func.sum(AssociationCount.active), 0)).where(
+                AssociationCount.partner_id == query.partner_id
+            )
+            if query.association_type is not None:
+                counted = counted.where(AssociationCount.association_type == query.association_type)
+            return int(self.session.scalar(counted) or 0)
+        statement = select(func.count()).select_from(Association).where(*self._conditions(query))
+        if _filters_customers(query):
+            statement = statement.join(Customer, Customer.id == Association.active_customer_id)
         return int(self.session.scalar(statement) or 0)
 
     def _conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [Association.partner_id == query.partner_id]
+        # "Active" spelled out lets both engines use the partial listing indexes.
+        conditions: list[ColumnElement[bool]] = [
+            Association.partner_id == query.partner_id,
+            Association.active_customer_id.is_not(None),
+        ]
         if query.account_name is not None:
             # Login names are case-insensitive: match the lower-cased key.
             conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
@@ -111,7 +134,7 @@ class CustomerRepository:
         if query.associated_before is not None:
             conditions.append(Association.associated_on < query.associated_before)
         if query.customer_id is not None:
-            conditions.append(Customer.id == query.customer_id)
+            conditions.append(Association.active_customer_id == query.customer_id)
         return conditions
 
     def _name_matches(self, name: str) -> ColumnElement[bool]:
@@ -161,6 +184,20 @@ class CustomerRepository:
         self.session.execute(insert(Customer), customers)
         self.session.execute(insert(Association), associations)
         self.session.flush()
+
+
+def _filters_customers(query: CustomerQuery) -> bool:
+    """Whether a filter reads a customers column (the others are all on the association)."""
+    return query.account_name is not None or query.real_name is not None or query.label is not None
+
+
+def _only_type_filter(query: CustomerQuery) -> bool:
+    return (
+        not _filters_customers(query)
+        and query.associated_from is None
+        and query.associated_before is None
+        and query.customer_id is None
+    )
 
 
 def _changed(result: Result[Any]) -> bool:
