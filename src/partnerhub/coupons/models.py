@@ -101,8 +101,14 @@ class CouponRecord(Base):
 
 
 # List orders as indexes (issue 12): a page is an index range read in order, its count an index range.
+# Expiry and status ride along so the count of a filtered list reads the index alone.
 Index(
-    "ix_coupons_partner_listing", Coupon.partner_id, Coupon.created_at.desc(), Coupon.id, Coupon.expire_time
+    "ix_coupons_partner_listing",
+    Coupon.partner_id,
+    Coupon.created_at.desc(),
+    Coupon.id,
+    Coupon.expire_time,
+    Coupon.status,
 )
 Index(
     "ix_coupon_records_partner_listing", CouponRecord.partner_id, CouponRecord.operation_time, CouponRecord.id

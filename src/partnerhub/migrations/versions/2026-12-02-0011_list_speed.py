@@ -24,7 +24,11 @@ _ACTIVE = sa.text("active_customer_id IS NOT NULL")
 
 # (name, table, columns) of the plain list indexes; "x DESC" marks a descending column.
 _LIST_INDEXES = [
-    ("ix_coupons_partner_listing", "coupons", ["partner_id", "created_at DESC", "id", "expire_time"]),
+    (
+        "ix_coupons_partner_listing",
+        "coupons",
+        ["partner_id", "created_at DESC", "id", "expire_time", "status"],
+    ),
     ("ix_coupon_records_partner_listing", "coupon_records", ["partner_id", "operation_time", "id"]),
     ("ix_coupon_quotas_partner_listing", "coupon_quotas", ["partner_id", "created_at DESC", "id"]),
     ("ix_coupon_quotas_issuer_listing", "coupon_quotas", ["issuer_partner_id", "created_at DESC", "id"]),
@@ -99,6 +103,19 @@ _POSTGRES_TRIGGER = [
     CREATE TRIGGER trg_associations_count AFTER INSERT OR UPDATE OR DELETE ON associations
     FOR EACH ROW EXECUTE FUNCTION association_counts_keep()
     """,
+    # TRUNCATE fires no row triggers: empty the counts with the table.
+    """
+    CREATE FUNCTION association_counts_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM association_counts;
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER trg_associations_count_truncate AFTER TRUNCATE ON associations
+    FOR EACH STATEMENT EXECUTE FUNCTION association_counts_clear()
+    """,
 ]
 
 
@@ -154,6 +171,8 @@ def downgrade() -> None:
         for trigger in ("insert", "update_old", "update_new", "delete"):
             op.execute(f"DROP TRIGGER trg_associations_count_{trigger}")
     else:
+        op.execute("DROP TRIGGER trg_associations_count_truncate ON associations")
         op.execute("DROP TRIGGER trg_associations_count ON associations")
+        op.execute("DROP FUNCTION association_counts_clear()")
         op.execute("DROP FUNCTION association_counts_keep()")
     op.drop_table("association_counts")
