@@ -185,14 +185,15 @@ class RecordRepository:
         if query.end_before is not None:
             conditions.append(record.operate_time < query.end_before)
         total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
+        order = (record.operate_time.desc(), record.id.desc())
+        # The page's ids from the listing index first, so a deep page skips index entries, not joined rows.
+        page = select(record.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
         statement = (
             select(record, Customer.domain_name, AssociationRequest)
             .join(Customer, Customer.id == record.customer_id)
             .outerjoin(AssociationRequest, AssociationRequest.id == record.request_id)
-            .where(*conditions)
-            .order_by(record.operate_time.desc(), record.id.desc())
-            .offset(offset)
-            .limit(limit)
+            .where(record.id.in_(page))
+            .order_by(*order)
         )
         rows = [RecordRow(row, name, request) for row, name, request in self.session.execute(statement)]
         return total, rows
