@@ -82,41 +82,49 @@ _SQLITE_TRIGGERS = [
     """,
 ]
 
-_POSTGRES_TRIGGER = [
-    """
-    CREATE FUNCTION association_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.active_customer_id IS NOT NULL THEN
-            UPDATE association_counts SET active = active - 1
-            WHERE partner_id = OLD.partner_id AND association_type = OLD.association_type;
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.active_customer_id IS NOT NULL THEN
-            INSERT INTO association_counts (partner_id, association_type, active)
-            VALUES (NEW.partner_id, NEW.association_type, 1)
-            ON CONFLICT (partner_id, association_type) DO UPDATE SET active = association_counts.active + 1;
-        END IF;
-        RETURN NULL;
-    END
-    $$
-    """,
-    """
-    CREATE TRIGGER trg_associations_count AFTER INSERT OR UPDATE OR DELETE ON associations
-    FOR EACH ROW EXECUTE FUNCTION association_counts_keep()
-    """,
-    # TRUNCATE fires no row triggers: empty the counts with the table.
-    """
-    CREATE FUNCTION association_counts_clear() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        DELETE FROM association_counts;
-        RETURN NULL;
-    END
-    $$
-    """,
-    """
-    CREATE TRIGGER trg_associations_count_truncate AFTER TRUNCATE ON associations
-    FOR EACH STATEMENT EXECUTE FUNCTION association_counts_clear()
-    """,
-]
+# PostgreSQL: statement-level triggers over transition tables, one upsert per partner and type per statement.
+# (A row trigger would update the same counter row once per inserted row: a bulk insert of N rows in one
+# transaction would leave N row versions of it behind, each update slower than the last.)
+_DELTA = """
+    INSERT INTO association_counts (partner_id, association_type, active)
+    SELECT partner_id, association_type, sum(delta) FROM ({rows}) AS changed
+    GROUP BY partner_id, association_type HAVING sum(delta) <> 0
+    ORDER BY partner_id, association_type
+    ON CONFLICT (partner_id, association_type)
+    DO UPDATE SET active = association_counts.active + EXCLUDED.active
+"""
+_ADDED = "SELECT partner_id, association_type, 1 AS delta FROM new_rows WHERE active_customer_id IS NOT NULL"
+_REMOVED = (
+    "SELECT partner_id, association_type, -1 AS delta FROM old_rows WHERE active_customer_id IS NOT NULL"
+)
+_POSTGRES_EVENTS = {
+    "insert": ("REFERENCING NEW TABLE AS new_rows", _ADDED),
+    "update": ("REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows", f"{_ADDED} UNION ALL {_REMOVED}"),
+    "delete": ("REFERENCING OLD TABLE AS old_rows", _REMOVED),
+}
+
+
+def _postgres_triggers() -> list[str]:
+    statements = []
+    for event, (referencing, rows) in _POSTGRES_EVENTS.items():
+        statements.append(
+            f"CREATE FUNCTION association_counts_{event}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {_DELTA.format(rows=rows)}; RETURN NULL; END $$"
+        )
+        statements.append(
+            f"CREATE TRIGGER trg_associations_count_{event} AFTER {event.upper()} ON associations "
+            f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION association_counts_{event}()"
+        )
+    # TRUNCATE fires no row or delete triggers: empty the counts with the table.
+    statements.append(
+        "CREATE FUNCTION association_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN DELETE FROM association_counts; RETURN NULL; END $$"
+    )
+    statements.append(
+        "CREATE TRIGGER trg_associations_count_truncate AFTER TRUNCATE ON associations "
+        "FOR EACH STATEMENT EXECUTE FUNCTION association_counts_truncate()"
+    )
+    return statements
 
 
 def _columns(spec: list[str]) -> list[str | sa.TextClause]:
@@ -136,7 +144,7 @@ def upgrade() -> None:
         "SELECT partner_id, association_type, count(*) FROM associations "
         "WHERE active_customer_id IS NOT NULL GROUP BY partner_id, association_type"
     )
-    for statement in _SQLITE_TRIGGERS if op.get_bind().dialect.name == "sqlite" else _POSTGRES_TRIGGER:
+    for statement in _SQLITE_TRIGGERS if op.get_bind().dialect.name == "sqlite" else _postgres_triggers():
         op.execute(statement)
     op.create_index(
         "ix_associations_partner_listing",
@@ -171,8 +179,7 @@ def downgrade() -> None:
         for trigger in ("insert", "update_old", "update_new", "delete"):
             op.execute(f"DROP TRIGGER trg_associations_count_{trigger}")
     else:
-        op.execute("DROP TRIGGER trg_associations_count_truncate ON associations")
-        op.execute("DROP TRIGGER trg_associations_count ON associations")
-        op.execute("DROP FUNCTION association_counts_clear()")
-        op.execute("DROP FUNCTION association_counts_keep()")
+        for event in (*_POSTGRES_EVENTS, "truncate"):
+            op.execute(f"DROP TRIGGER trg_associations_count_{event} ON associations")
+            op.execute(f"DROP FUNCTION association_counts_{event}()")
     op.drop_table("association_counts")
