@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from partnerhub.associations.models import RequestStatus
 from partnerhub.associations.repository import RecordQuery, RecordRepository, RequestQuery, RequestRepository
+from partnerhub.audit.repository import AuditRepository
 from partnerhub.context import AppContext
 from partnerhub.coupons.repository import (
     CouponQuery,
@@ -30,7 +31,9 @@ from partnerhub.coupons.repository import (
     CouponRepository,
 )
 from partnerhub.customers.repository import CustomerQuery, CustomerRepository
+from partnerhub.invitations.repository import InvitationRepository
 from partnerhub.kit.params import TimeRange
+from partnerhub.notifications.repository import NotificationRepository
 from partnerhub.partners.repository import PartnerRepository, ResellerQuery
 from partnerhub.quotas.repository import (
     IssuedQuotaQuery,
@@ -50,6 +53,9 @@ BIG_TABLES = {
     "association_records",
     "association_requests",
     "partners",
+    "audit_events",
+    "notifications",
+    "reseller_invitations",
 }
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -143,6 +149,17 @@ def _other_cases() -> dict[str, ListCall]:
         "resellers associated_on": resellers(associated_from=NOW - DAY, associated_before=NOW),
         "quotas": lambda session: QuotaRepository(session).search(quota, offset=100, limit=10),
         "issued quotas": lambda session: QuotaRepository(session).search_issued(issued, offset=100, limit=10),
+        "audit events": lambda session: (
+            AuditRepository(session).events_for_partner(PARTNER, action=None, offset=100, limit=10),
+            AuditRepository(session).count_for_partner(PARTNER, action=None),
+        ),
+        "notifications": lambda session: NotificationRepository(session).search(
+            "partner", PARTNER, unread_only=True, offset=100, limit=10
+        ),
+        "reseller invitations": lambda session: (
+            InvitationRepository(session).list(PARTNER, None, NOW, offset=100, limit=10),
+            InvitationRepository(session).count(PARTNER, None, NOW),
+        ),
         "quota records": lambda session: QuotaRecordRepository(session).search(
             quota_records, offset=100, limit=10
         ),

@@ -43,6 +43,31 @@ _LIST_INDEXES = [
         ["partner_id", "created_at DESC", "id"],
     ),
     ("ix_partners_reseller_listing", "partners", ["parent_id", "associated_on DESC", "id"]),
+    ("ix_audit_events_partner_listing", "audit_events", ["partner_id", "id"]),
+]
+# (table, old index, its columns, new index, its columns): list indexes that replace a shorter one.
+_REPLACED = [
+    (
+        "association_records",
+        "ix_association_records_partner_id_operate_time",
+        ["partner_id", "operate_time"],
+        "ix_association_records_partner_listing",
+        ["partner_id", "operate_time", "id"],
+    ),
+    (
+        "notifications",
+        "ix_notifications_recipient",
+        ["recipient_kind", "recipient_id", "created_at"],
+        "ix_notifications_recipient_listing",
+        ["recipient_kind", "recipient_id", "created_at", "id"],
+    ),
+    (
+        "reseller_invitations",
+        "ix_reseller_invitations_distributor_id_created_at",
+        ["distributor_id", "created_at"],
+        "ix_reseller_invitations_distributor_listing",
+        ["distributor_id", "created_at DESC", "id"],
+    ),
 ]
 
 _SQLITE_TRIGGERS = [
@@ -162,15 +187,15 @@ def upgrade() -> None:
     )
     for name, table, columns in _LIST_INDEXES:
         op.create_index(name, table, _columns(columns))
-    with op.batch_alter_table("association_records") as batch:
-        batch.drop_index("ix_association_records_partner_id_operate_time")
-        batch.create_index("ix_association_records_partner_listing", ["partner_id", "operate_time", "id"])
+    for table, old, _, new, columns in _REPLACED:
+        op.drop_index(old, table_name=table)
+        op.create_index(new, table, _columns(columns))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("association_records") as batch:
-        batch.drop_index("ix_association_records_partner_listing")
-        batch.create_index("ix_association_records_partner_id_operate_time", ["partner_id", "operate_time"])
+    for table, old, old_columns, new, _ in reversed(_REPLACED):
+        op.drop_index(new, table_name=table)
+        op.create_index(old, table, old_columns)
     for name, table, _ in reversed(_LIST_INDEXES):
         op.drop_index(name, table_name=table)
     op.drop_index("ix_associations_partner_type_listing", table_name="associations")
