@@ -6,6 +6,10 @@ SELECT. SQLite (``EXPLAIN QUERY PLAN``, no statistics, as in a fresh deployment)
 (a full table or full index walk) and no temporary B-tree to order a LIMITed page. PostgreSQL (``EXPLAIN
 (FORMAT JSON)`` with ``enable_seqscan = off``, so a sequential scan shows only when no index can serve the
 query): no ``Seq Scan`` of a big table and no ``Sort`` under a ``Limit``.
+
+The one documented exception: the customer list's fuzzy filters (login name, real name, label) match anywhere,
+which no B-tree can seek, so they make one pass over customers (the login filter over its narrow index);
+the associations side must still be read through the listing index (bench/LISTS.md).
 """
 
 from __future__ import annotations
@@ -167,6 +171,10 @@ def _other_cases() -> dict[str, ListCall]:
 
 
 CASES = {**_customer_cases(), **_coupon_cases(), **_other_cases()}
+SCANNED = {
+    name: {"customers"} for name in ("customers account_name", "customers real name", "customers label")
+}
+"""Cases allowed one pass over these tables."""
 
 
 def _recorded(ctx: AppContext, call: ListCall) -> Iterator[tuple[Session, str, Any]]:
@@ -189,10 +197,10 @@ def _recorded(ctx: AppContext, call: ListCall) -> Iterator[tuple[Session, str, A
         session.rollback()
 
 
-def _sqlite_problems(session: Session, statement: str, parameters: Any) -> list[str]:
+def _sqlite_problems(session: Session, statement: str, parameters: Any, big: set[str]) -> list[str]:
     rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     details = [str(row[3]) for row in rows]
-    problems = [d for d in details if (m := re.match(r"SCAN (\w+)", d)) and m.group(1) in BIG_TABLES]
+    problems = [d for d in details if (m := re.match(r"SCAN (\w+)", d)) and m.group(1) in big]
     pages = re.search(r"\bLIMIT\b[^()]*$", statement) is not None
     if pages:
         problems += [d for d in details if "TEMP B-TREE FOR ORDER BY" in d or "RIGHT PART OF ORDER BY" in d]
@@ -207,14 +215,14 @@ def _plan_nodes(
         yield from _plan_nodes(child, node["Node Type"])
 
 
-def _postgres_problems(session: Session, statement: str, parameters: Any) -> list[str]:
+def _postgres_problems(session: Session, statement: str, parameters: Any, big: set[str]) -> list[str]:
     connection = session.connection()
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
     raw = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar_one()
     plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
     problems = []
     for node, parent in _plan_nodes(plan):
-        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in big:
             problems.append(f"Seq Scan on {node['Relation Name']}")
         if node["Node Type"] in ("Sort", "Incremental Sort") and parent == "Limit":
             problems.append(f"{node['Node Type']} under Limit: {node.get('Sort Key')}")
@@ -224,9 +232,10 @@ def _postgres_problems(session: Session, statement: str, parameters: Any) -> lis
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_list_query_reads_through_an_index(ctx: AppContext, name: str) -> None:
     explain = _sqlite_problems if ctx.engine.dialect.name == "sqlite" else _postgres_problems
+    big = BIG_TABLES - SCANNED.get(name, set())
     found = {
         statement: problems
         for session, statement, parameters in _recorded(ctx, CASES[name])
-        if (problems := explain(session, statement, parameters))
+        if (problems := explain(session, statement, parameters, big))
     }
     assert found == {}

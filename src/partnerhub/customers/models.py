@@ -40,6 +40,8 @@ class Customer(Base):
         UniqueConstraint("owner_partner_id", "xaccount_type", "xaccount_id"),
         Index("ix_customers_mobile", "mobile"),
         Index("ix_customers_email_key", "email_key"),
+        # The login-name filter (a LIKE '%x%') reads this narrow index instead of the table.
+        Index("ix_customers_login_listing", "domain_name_key", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -86,8 +86,6 @@ class CustomerRepository:
         """
         order = (Association.associated_on.desc(), Association.active_customer_id)
         keys = select(Association.active_customer_id).where(*self._conditions(query))
-        if _filters_customers(query):
-            keys = keys.join(Customer, Customer.id == Association.active_customer_id)
         page = keys.order_by(*order).offset(offset).limit(limit)
         statement = (
             select(Customer, Association)
@@ -110,8 +108,6 @@ class CustomerRepository:
                 counted = counted.where(AssociationCount.association_type == query.association_type)
             return int(self.session.scalar(counted) or 0)
         statement = select(func.count()).select_from(Association).where(*self._conditions(query))
-        if _filters_customers(query):
-            statement = statement.join(Customer, Customer.id == Association.active_customer_id)
         return int(self.session.scalar(statement) or 0)
 
     def _conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
@@ -120,13 +116,13 @@ class CustomerRepository:
             Association.partner_id == query.partner_id,
             Association.active_customer_id.is_not(None),
         ]
-        if query.account_name is not None:
-            # Login names are case-insensitive: match the lower-cased key.
-            conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
-        if query.real_name is not None:
-            conditions.append(self._name_matches(query.real_name))
-        if query.label is not None:
-            conditions.append(self._label_contains(query.label))
+        if _filters_customers(query):
+            # Fuzzy filters match anywhere, which no index can seek: the matching customer ids come from one
+            # pass over customers (the login filter reads only the narrow (login, id) index), then the
+            # association side stays on the listing index. Joining customer by customer from the
+            # associations instead would cost one random row read per customer of the partner.
+            matching = select(Customer.id).where(*self._customer_conditions(query))
+            conditions.append(Association.active_customer_id.in_(matching))
         if query.association_type is not None:
             conditions.append(Association.association_type == query.association_type)
         if query.associated_from is not None:
@@ -135,6 +131,17 @@ class CustomerRepository:
             conditions.append(Association.associated_on < query.associated_before)
         if query.customer_id is not None:
             conditions.append(Association.active_customer_id == query.customer_id)
+        return conditions
+
+    def _customer_conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.account_name is not None:
+            # Login names are case-insensitive: match the lower-cased key.
+            conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
+        if query.real_name is not None:
+            conditions.append(self._name_matches(query.real_name))
+        if query.label is not None:
+            conditions.append(self._label_contains(query.label))
         return conditions
 
     def _name_matches(self, name: str) -> ColumnElement[bool]:

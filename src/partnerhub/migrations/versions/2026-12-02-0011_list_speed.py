@@ -44,6 +44,7 @@ _LIST_INDEXES = [
     ),
     ("ix_partners_reseller_listing", "partners", ["parent_id", "associated_on DESC", "id"]),
     ("ix_audit_events_partner_listing", "audit_events", ["partner_id", "id"]),
+    ("ix_customers_login_listing", "customers", ["domain_name_key", "id"]),
 ]
 # (table, old index, its columns, new index, its columns): list indexes that replace a shorter one.
 _REPLACED = [
