@@ -69,12 +69,11 @@ CUSTOMER = "c" * 32
 ListCall = Callable[[Session], object]
 
 
-def _customers(query: CustomerQuery, offset: int = 0) -> ListCall:
+def _customers(query: CustomerQuery, offset: int = 0, matching: int | None = None) -> ListCall:
     def run(session: Session) -> object:
         repository = CustomerRepository(session)
-        return repository.list_for_partner(query, offset=offset, limit=10), repository.count_for_partner(
-            query
-        )
+        page = repository.list_for_partner(query, offset=offset, limit=10, matching=matching)
+        return page, repository.count_for_partner(query)
 
     return run
 
@@ -85,6 +84,9 @@ def _customer_cases() -> dict[str, ListCall]:
         "customers": _customers(base),
         "customers deep page": _customers(base, offset=500_000),
         "customers account_name": _customers(CustomerQuery(partner_id=PARTNER, account_name="abc")),
+        "customers account_name, many match": _customers(
+            CustomerQuery(partner_id=PARTNER, account_name="abc"), matching=10**6
+        ),
         "customers real name": _customers(CustomerQuery(partner_id=PARTNER, real_name="Zhang")),
         "customers label": _customers(CustomerQuery(partner_id=PARTNER, label="gold")),
         "customers association_type": _customers(CustomerQuery(partner_id=PARTNER, association_type=1)),
@@ -172,7 +174,13 @@ def _other_cases() -> dict[str, ListCall]:
 
 CASES = {**_customer_cases(), **_coupon_cases(), **_other_cases()}
 SCANNED = {
-    name: {"customers"} for name in ("customers account_name", "customers real name", "customers label")
+    name: {"customers"}
+    for name in (
+        "customers account_name",
+        "customers account_name, many match",
+        "customers real name",
+        "customers label",
+    )
 }
 """Cases allowed one pass over these tables."""
 
