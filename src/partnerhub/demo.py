@@ -118,7 +118,11 @@ def _bulk_customers(
     count: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """Core inserts in batches: a million customers take seconds, not hours. The first few get a password."""
+    """Core inserts in batches: a million customers take seconds, not hours. The first few get a password.
+
+    One customer joined per second up to now, the last one newest, so the association-time filters and the
+    list's order see a spread of moments, as a real partner's customers would have.
+    """
     now = ctx.clock.now()
     password_hash = hash_password(DEMO_PASSWORD)
     batch = 20_000
@@ -128,6 +132,7 @@ def _bulk_customers(
         for number in range(start, min(start + batch, count)):
             customer_id = new_id()
             owner = owners[number % len(owners)]
+            joined = now - timedelta(seconds=count - 1 - number)
             name = f"demo-customer-{number + 1:07d}"
             customer_rows.append(
                 {
@@ -149,7 +154,7 @@ def _bulk_customers(
                     "label": "demo",
                     "customer_level": "V0",
                     "close_marketing": False,
-                    "created_at": now,
+                    "created_at": joined,
                 }
             )
             association_rows.append(
@@ -158,7 +163,7 @@ def _bulk_customers(
                     "customer_id": customer_id,
                     "partner_id": owner.id,
                     "association_type": RESALE,
-                    "associated_on": now,
+                    "associated_on": joined,
                     "ended_on": None,
                     "active_customer_id": customer_id,
                 }

@@ -5,7 +5,7 @@ from partnerhub.audit.models import AuditEvent, AuditHead
 from partnerhub.auth.models import AuthToken, LoginThrottle
 from partnerhub.console.models import ConsoleSession
 from partnerhub.coupons.models import Coupon, CouponRecord
-from partnerhub.customers.models import Association, Customer, CustomerFreezeEvent
+from partnerhub.customers.models import Association, AssociationCount, Customer, CustomerFreezeEvent
 from partnerhub.db.base import Base
 from partnerhub.idempotency.models import IdempotencyRecord
 from partnerhub.invitations.models import ResellerInvitation
@@ -20,6 +20,7 @@ from partnerhub.verification.models import OutboxMessage, VerificationCode
 __all__ = [
     "AccessKey",
     "Association",
+    "AssociationCount",
     "AssociationInvitation",
     "AssociationRecord",
     "AssociationRequest",

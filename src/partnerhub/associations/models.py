@@ -103,7 +103,10 @@ class AssociationRecord(Base):
     """One event of a customer's association with a partner. Append-only."""
 
     __tablename__ = "association_records"
-    __table_args__ = (Index("ix_association_records_partner_id_operate_time", "partner_id", "operate_time"),)
+    __table_args__ = (
+        # The list's order (operate_time desc, id desc) read backwards: a page is an index range.
+        Index("ix_association_records_partner_listing", "partner_id", "operate_time", "id"),
+    )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
     """Insertion order: the listing order among records of the same second."""
@@ -139,3 +142,12 @@ class AssociationInvitation(Base):
         if self.status == InvitationStatus.PENDING and self.expire_at <= now:
             return InvitationStatus.EXPIRED
         return InvitationStatus(self.status)
+
+
+# List orders as indexes (issue 12): a page is an index range read in order, its count an index range.
+Index(
+    "ix_association_requests_partner_listing",
+    AssociationRequest.partner_id,
+    AssociationRequest.created_at.desc(),
+    AssociationRequest.id,
+)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,17 +50,24 @@ class RecordRow:
     request: AssociationRequest | None
 
 
-def reads_as(status: RequestStatus, now: datetime) -> ColumnElement[bool]:
+def reads_as(
+    status: RequestStatus, now: datetime, stored: SQLColumnExpression[str] = AssociationRequest.status
+) -> ColumnElement[bool]:
     """Requests whose status as a reader sees it (pending past expiry → expired) equals ``status``."""
-    pending = AssociationRequest.status == RequestStatus.PENDING.value
+    pending = stored == RequestStatus.PENDING.value
     if status is RequestStatus.PENDING:
         return and_(pending, AssociationRequest.expire_at > now)
     if status is RequestStatus.EXPIRED:
         return or_(
-            AssociationRequest.status == RequestStatus.EXPIRED.value,
+            stored == RequestStatus.EXPIRED.value,
             and_(pending, AssociationRequest.expire_at <= now),
         )
-    return AssociationRequest.status == status.value
+    return stored == status.value
+
+
+_STATUS_UNINDEXED = AssociationRequest.status.concat("")
+"""The list's status filter, kept off the (status, expire_at) index: a page walks the listing index in order
+(partner, newest first) instead of sorting every request of that status."""
 
 
 class RequestRepository:
@@ -143,7 +150,7 @@ class RequestRepository:
         if query.customer_id is not None:
             conditions.append(AssociationRequest.customer_id == query.customer_id)
         if query.status is not None:
-            conditions.append(reads_as(query.status, now))
+            conditions.append(reads_as(query.status, now, _STATUS_UNINDEXED))
         if query.initiator is not None:
             conditions.append(AssociationRequest.initiator == query.initiator)
         if query.request_type is not None:
@@ -178,14 +185,15 @@ class RecordRepository:
         if query.end_before is not None:
             conditions.append(record.operate_time < query.end_before)
         total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
+        order = (record.operate_time.desc(), record.id.desc())
+        # The page's ids from the listing index first, so a deep page skips index entries, not joined rows.
+        page = select(record.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
         statement = (
             select(record, Customer.domain_name, AssociationRequest)
             .join(Customer, Customer.id == record.customer_id)
             .outerjoin(AssociationRequest, AssociationRequest.id == record.request_id)
-            .where(*conditions)
-            .order_by(record.operate_time.desc(), record.id.desc())
-            .offset(offset)
-            .limit(limit)
+            .where(record.id.in_(page))
+            .order_by(*order)
         )
         rows = [RecordRow(row, name, request) for row, name, request in self.session.execute(statement)]
         return total, rows

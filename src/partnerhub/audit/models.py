@@ -20,7 +20,11 @@ _SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_partner_id_created_at", "partner_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_events_partner_id_created_at", "partner_id", "created_at"),
+        # The events list's order (newest first = highest id) within a partner.
+        Index("ix_audit_events_partner_listing", "partner_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
     partner_id: Mapped[str] = mapped_column(String(32))

@@ -98,3 +98,18 @@ class CouponRecord(Base):
     operator: Mapped[str] = mapped_column(String(64))
     remark: Mapped[str | None] = mapped_column(String(512))
     operation_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# List orders as indexes (issue 12): a page is an index range read in order, its count an index range.
+# Expiry and status ride along so the count of a filtered list reads the index alone.
+Index(
+    "ix_coupons_partner_listing",
+    Coupon.partner_id,
+    Coupon.created_at.desc(),
+    Coupon.id,
+    Coupon.expire_time,
+    Coupon.status,
+)
+Index(
+    "ix_coupon_records_partner_listing", CouponRecord.partner_id, CouponRecord.operation_time, CouponRecord.id
+)

@@ -58,9 +58,8 @@ def list_customers(session: Session, caller: Principal, request: ListCustomersRe
     partner_id = acting_partner_id(session, caller, request.indirect_partner_id)
     scoped = replace(filters, partner_id=partner_id)
     customers = CustomerRepository(session)
-    return CustomerPage(
-        customers.list_for_partner(scoped, offset=offset, limit=limit), customers.count_for_partner(scoped)
-    )
+    count = customers.count_for_partner(scoped)
+    return CustomerPage(customers.list_for_partner(scoped, offset=offset, limit=limit, matching=count), count)
 
 
 def customer_information(row: ListedCustomer) -> CustomerInformation:

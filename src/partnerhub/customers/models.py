@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
@@ -40,6 +40,8 @@ class Customer(Base):
         UniqueConstraint("owner_partner_id", "xaccount_type", "xaccount_id"),
         Index("ix_customers_mobile", "mobile"),
         Index("ix_customers_email_key", "email_key"),
+        # The login-name filter (a LIKE '%x%') reads this narrow index instead of the table.
+        Index("ix_customers_login_listing", "domain_name_key", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -75,6 +77,40 @@ class Association(Base):
     associated_on: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ended_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
     active_customer_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+
+_ACTIVE = Association.active_customer_id.is_not(None)
+# The customer list's order (newest association first, ties by customer id) as an index, over active
+# associations only: a page is an index range, and the keys of a deep page come from the index alone.
+Index(
+    "ix_associations_partner_listing",
+    Association.partner_id,
+    Association.associated_on.desc(),
+    Association.active_customer_id,
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+Index(
+    "ix_associations_partner_type_listing",
+    Association.partner_id,
+    Association.association_type,
+    Association.associated_on.desc(),
+    Association.active_customer_id,
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+
+
+class AssociationCount(Base):
+    """How many customers are actively associated with a partner, per association type: the customer list's
+    exact ``total_count`` without counting rows. Kept by database triggers on ``associations`` (migration
+    20261202_0011), so every writer, bulk seeding included, keeps it right in its own transaction."""
+
+    __tablename__ = "association_counts"
+
+    partner_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    association_type: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    active: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class CustomerFreezeEvent(Base):

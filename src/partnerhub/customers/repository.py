@@ -7,10 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from partnerhub.customers.models import ENTERPRISE, Association, Customer, CustomerFreezeEvent
+from partnerhub.customers.models import (
+    ENTERPRISE,
+    Association,
+    AssociationCount,
+    Customer,
+    CustomerFreezeEvent,
+)
+
+_SHORT_WALK = 20_000
+"""How many of the partner's customers a fuzzy-filtered page may expect to check one by one (random row
+reads) before one pass over customers is cheaper."""
 
 
 @dataclass(frozen=True)
@@ -72,38 +82,90 @@ class CustomerRepository:
         self.session.add(association)
         self.session.flush()
 
-    def list_for_partner(self, query: CustomerQuery, *, offset: int, limit: int) -> Sequence[ListedCustomer]:
-        """Customers actively associated with the partner, newest association first (ties by id)."""
+    def list_for_partner(
+        self, query: CustomerQuery, *, offset: int, limit: int, matching: int | None = None
+    ) -> Sequence[ListedCustomer]:
+        """Customers actively associated with the partner, newest association first (ties by id).
+
+        Two steps, so a deep page stays an index walk: the page's customer ids come from the listing index
+        in its order, then only those rows are read. ``matching`` (the filtered count, when the caller has
+        it) chooses how a fuzzy filter finds the ids: walking the listing index and checking customers one
+        by one stops early when many match; when few do, one pass over customers gives the matching ids.
+        """
+        if matching is not None and offset >= matching:
+            return []
+        order = (Association.associated_on.desc(), Association.active_customer_id)
+        keys = select(Association.active_customer_id)
+        if (
+            _filters_customers(query)
+            and matching is not None
+            and self._walk_is_short(query, offset, limit, matching)
+        ):
+            keys = keys.join(Customer, Customer.id == Association.active_customer_id).where(
+                *self._association_conditions(query), *self._customer_conditions(query)
+            )
+        else:
+            keys = keys.where(*self._conditions(query))
+        page = keys.order_by(*order).offset(offset).limit(limit)
         statement = (
             select(Customer, Association)
             .join(Association, Association.active_customer_id == Customer.id)
-            .where(*self._conditions(query))
-            .order_by(Association.associated_on.desc(), Customer.id)
-            .offset(offset)
-            .limit(limit)
+            .where(Association.active_customer_id.in_(page))
+            .order_by(*order)
         )
         return [
             ListedCustomer(customer, association) for customer, association in self.session.execute(statement)
         ]
 
-    def count_for_partner(self, query: CustomerQuery) -> int:
-        statement = (
-            select(func.count())
-            .select_from(Customer)
-            .join(Association, Association.active_customer_id == Customer.id)
-            .where(*self._conditions(query))
+    def _walk_is_short(self, query: CustomerQuery, offset: int, limit: int, matching: int) -> bool:
+        """Whether walking the partner's list until the page is full reads few customers (an estimate from
+        the share of the partner's customers that match)."""
+        of_partner = self.count_for_partner(
+            CustomerQuery(partner_id=query.partner_id, association_type=query.association_type)
         )
+        return (offset + limit) * of_partner <= _SHORT_WALK * max(matching, 1)
+
+    def count_for_partner(self, query: CustomerQuery) -> int:
+        """Exact. Without filters, or by association type only, it is read from ``association_counts`` (kept
+        by triggers); other association filters count the matching index range; fuzzy filters make one pass
+        over customers (the login filter over its narrow index), probing each match's active association."""
+        if _only_type_filter(query):
+            counted = select(func.coalesce(func.sum(AssociationCount.active), 0)).where(
+                AssociationCount.partner_id == query.partner_id
+            )
+            if query.association_type is not None:
+                counted = counted.where(AssociationCount.association_type == query.association_type)
+            return int(self.session.scalar(counted) or 0)
+        if _filters_customers(query):
+            associated = exists().where(
+                Association.active_customer_id == Customer.id, *self._association_conditions(query)
+            )
+            statement = (
+                select(func.count())
+                .select_from(Customer)
+                .where(*self._customer_conditions(query), associated)
+            )
+        else:
+            statement = select(func.count()).select_from(Association).where(*self._conditions(query))
         return int(self.session.scalar(statement) or 0)
 
     def _conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [Association.partner_id == query.partner_id]
-        if query.account_name is not None:
-            # Login names are case-insensitive: match the lower-cased key.
-            conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
-        if query.real_name is not None:
-            conditions.append(self._name_matches(query.real_name))
-        if query.label is not None:
-            conditions.append(self._label_contains(query.label))
+        conditions = self._association_conditions(query)
+        if _filters_customers(query):
+            # Fuzzy filters match anywhere, which no index can seek: the matching customer ids come from one
+            # pass over customers (the login filter reads only the narrow (login, id) index), then the
+            # association side stays on the listing index. Joining customer by customer from the
+            # associations instead costs one random row read per customer of the partner.
+            matching = select(Customer.id).where(*self._customer_conditions(query))
+            conditions.append(Association.active_customer_id.in_(matching))
+        return conditions
+
+    def _association_conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
+        # "Active" spelled out lets both engines use the partial listing indexes.
+        conditions: list[ColumnElement[bool]] = [
+            Association.partner_id == query.partner_id,
+            Association.active_customer_id.is_not(None),
+        ]
         if query.association_type is not None:
             conditions.append(Association.association_type == query.association_type)
         if query.associated_from is not None:
@@ -111,7 +173,18 @@ class CustomerRepository:
         if query.associated_before is not None:
             conditions.append(Association.associated_on < query.associated_before)
         if query.customer_id is not None:
-            conditions.append(Customer.id == query.customer_id)
+            conditions.append(Association.active_customer_id == query.customer_id)
+        return conditions
+
+    def _customer_conditions(self, query: CustomerQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.account_name is not None:
+            # Login names are case-insensitive: match the lower-cased key.
+            conditions.append(Customer.domain_name_key.contains(query.account_name.lower(), autoescape=True))
+        if query.real_name is not None:
+            conditions.append(self._name_matches(query.real_name))
+        if query.label is not None:
+            conditions.append(self._label_contains(query.label))
         return conditions
 
     def _name_matches(self, name: str) -> ColumnElement[bool]:
@@ -161,6 +234,20 @@ class CustomerRepository:
         self.session.execute(insert(Customer), customers)
         self.session.execute(insert(Association), associations)
         self.session.flush()
+
+
+def _filters_customers(query: CustomerQuery) -> bool:
+    """Whether a filter reads a customers column (the others are all on the association)."""
+    return query.account_name is not None or query.real_name is not None or query.label is not None
+
+
+def _only_type_filter(query: CustomerQuery) -> bool:
+    return (
+        not _filters_customers(query)
+        and query.associated_from is None
+        and query.associated_before is None
+        and query.customer_id is None
+    )
 
 
 def _changed(result: Result[Any]) -> bool:

@@ -26,9 +26,6 @@ class InvitationStatus(StrEnum):
 
 class ResellerInvitation(Base):
     __tablename__ = "reseller_invitations"
-    __table_args__ = (
-        Index("ix_reseller_invitations_distributor_id_created_at", "distributor_id", "created_at"),
-    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     distributor_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
@@ -45,3 +42,12 @@ class ResellerInvitation(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reseller_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"))
     """The reseller that registered through the link."""
+
+
+# The list's order (newest first, ties by id) as an index: a page is an index range.
+Index(
+    "ix_reseller_invitations_distributor_listing",
+    ResellerInvitation.distributor_id,
+    ResellerInvitation.created_at.desc(),
+    ResellerInvitation.id,
+)

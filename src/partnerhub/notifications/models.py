@@ -37,7 +37,10 @@ class MessageStatus(StrEnum):
 
 class Notification(Base):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient", "recipient_kind", "recipient_id", "created_at"),)
+    # The list's order (created_at desc, id desc) read backwards: a page is an index range.
+    __table_args__ = (
+        Index("ix_notifications_recipient_listing", "recipient_kind", "recipient_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
     """Insertion order: newest first even within one second."""

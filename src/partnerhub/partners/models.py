@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, false, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
@@ -70,3 +70,7 @@ class AccessKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# List orders as indexes (issue 12): a page is an index range read in order, its count an index range.
+Index("ix_partners_reseller_listing", Partner.parent_id, Partner.associated_on.desc(), Partner.id)

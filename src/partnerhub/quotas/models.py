@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
@@ -111,3 +111,21 @@ class CouponQuotaRecord(Base):
     """The acting partner's account name."""
     remark: Mapped[str | None] = mapped_column(String(256))
     operation_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# List orders as indexes (issue 12): a page is an index range read in order, its count an index range.
+Index(
+    "ix_coupon_quotas_partner_listing", CouponQuota.partner_id, CouponQuota.created_at.desc(), CouponQuota.id
+)
+Index(
+    "ix_coupon_quotas_issuer_listing",
+    CouponQuota.issuer_partner_id,
+    CouponQuota.created_at.desc(),
+    CouponQuota.id,
+)
+Index(
+    "ix_coupon_quota_records_partner_listing",
+    CouponQuotaRecord.partner_id,
+    CouponQuotaRecord.operation_time,
+    CouponQuotaRecord.id,
+)
