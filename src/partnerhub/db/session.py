@@ -29,8 +29,16 @@ def _busy() -> ApiError:
     return ApiError("CBC.0503", headers={"Retry-After": "1"})
 
 
-def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 60.0) -> Engine:
-    """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503."""
+def make_engine(
+    url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 60.0, pool_pre_ping: bool = True
+) -> Engine:
+    """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503.
+
+    PostgreSQL: ``pool_size`` connections kept per process and as many again under a burst; the most recently
+    used connection is handed out first (LIFO), so a quiet period lets the extra ones time out; connections
+    are recycled after 30 minutes (ahead of typical proxy and firewall idle limits). ``pool_pre_ping`` tests a
+    connection at checkout (one round trip per request, since a request uses one transaction).
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -41,7 +49,13 @@ def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=pool_pre_ping,
+        pool_use_lifo=True,
+        pool_recycle=1800,
+        hide_parameters=True,
     )
 
 
