@@ -22,6 +22,10 @@ from partnerhub.errors import ApiError
 from partnerhub.kit.files import make_private, sqlite_files
 
 _HOLDS_LOCK = "partnerhub_holds_write_lock"
+READ_ONLY = "partnerhub_read_only"
+"""Execution option of a transaction that only reads: on SQLite it begins DEFERRED, without the write lock."""
+REQUEST_THREADS = 40
+"""anyio's default worker threads, which run FastAPI's sync dependencies and handlers."""
 log = logging.getLogger("partnerhub.db")
 
 
@@ -34,10 +38,12 @@ def make_engine(
 ) -> Engine:
     """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503.
 
-    PostgreSQL: ``pool_size`` connections kept per process and as many again under a burst; the most recently
-    used connection is handed out first (LIFO), so a quiet period lets the extra ones time out; connections
-    are recycled after 30 minutes (ahead of typical proxy and firewall idle limits). ``pool_pre_ping`` tests a
-    connection at checkout (one round trip per request, since a request uses one transaction).
+    PostgreSQL: ``pool_size`` connections kept per process; under a burst more open, up to one per request
+    thread (a request holds its connection from authentication to its commit, across thread hops: a thread
+    must never wait for a connection that only a request waiting for a thread can return). The most recently
+    used connection is handed out first (LIFO); connections are recycled after 30 minutes (ahead of typical
+    proxy and firewall idle limits). ``pool_pre_ping`` tests a connection at checkout (one round trip per
+    request, since a request uses one transaction).
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -51,7 +57,7 @@ def make_engine(
     return create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=max(pool_size, REQUEST_THREADS - pool_size),
         pool_pre_ping=pool_pre_ping,
         pool_use_lifo=True,
         pool_recycle=1800,
@@ -86,6 +92,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # WAL readers see the last commit and never wait for a writer: no lock, no queue.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         if not write_lock.acquire(timeout=busy_timeout_seconds):
             raise _busy()
         try:
@@ -131,6 +141,18 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
                 session.rollback()
             _run_followups(factory, exc)
             raise
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads (rolled back at the end). On SQLite it takes no write lock, so it
+    neither waits behind writers nor holds them up; on PostgreSQL it is an ordinary transaction."""
+    with factory() as session:
+        session.connection(execution_options={READ_ONLY: True})
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:

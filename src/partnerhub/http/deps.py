@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from partnerhub.auth.principals import Principal, SubjectKind
 from partnerhub.auth.service import SignedRequest, authenticate_signature, authenticate_token
 from partnerhub.context import AppContext
-from partnerhub.db.session import session_scope
+from partnerhub.db.session import read_scope, session_scope
 from partnerhub.errors import ApiError, AuthenticationFailed, Language
 from partnerhub.http.errors import request_language
 from partnerhub.ops.ratelimit import FailureGate, Limiter, retry_after_header
@@ -54,8 +54,11 @@ def authenticate(
 ) -> Principal:
     """Identify the caller in the request's own transaction (the handler's), then count it against its limit.
 
-    One transaction per request: the key (or token) is read in the session the handler then uses, and the
-    rate limit is counted in memory or Redis (``ops/ratelimit.py``), not in a database write. Where a count
+    PostgreSQL: one transaction per request: the key (or token) is read in the session the handler then uses.
+    SQLite: every request transaction holds the database's write lock, which must not be held across the
+    thread hops between this dependency and the handler's commit, so the key is read in a read transaction
+    of its own that takes no lock (WAL). Either way the rate limit is counted in memory or Redis
+    (``ops/ratelimit.py``), not in a database write. Where a count
     does write to the database (the ``database`` store, or a share below one call per second), the read
     transaction is ended first: on SQLite the request's transaction holds the write lock the counter needs.
     Failed authentications count against the client address (``auth_failures_per_second_per_address``),
@@ -67,7 +70,11 @@ def authenticate(
     if wait is not None:
         raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
     try:
-        principal = _identify(request, ctx, session, body)
+        if session.get_bind().dialect.name == "sqlite":
+            with read_scope(ctx.sessions) as reading:
+                principal = _identify(request, ctx, reading, body)
+        else:
+            principal = _identify(request, ctx, session, body)
     except (AuthenticationFailed, ApiError) as exc:
         if isinstance(exc, AuthenticationFailed) or exc.code == "CBC.0154":
             session.rollback()  # nothing written: end the read before the failure counter's transaction
