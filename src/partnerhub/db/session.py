@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from partnerhub.errors import ApiError
@@ -42,8 +43,7 @@ def make_engine(
     thread (a request holds its connection from authentication to its commit, across thread hops: a thread
     must never wait for a connection that only a request waiting for a thread can return). The most recently
     used connection is handed out first (LIFO); connections are recycled after 30 minutes (ahead of typical
-    proxy and firewall idle limits). ``pool_pre_ping`` tests a connection at checkout (one round trip per
-    request, since a request uses one transaction).
+    proxy and firewall idle limits). ``pool_pre_ping`` tests a connection at checkout when it sat idle.
     """
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -54,15 +54,44 @@ def make_engine(
         _configure_sqlite(engine, busy_timeout_seconds)
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max(pool_size, REQUEST_THREADS - pool_size),
-        pool_pre_ping=pool_pre_ping,
         pool_use_lifo=True,
         pool_recycle=1800,
         hide_parameters=True,
     )
+    if pool_pre_ping:
+        _ping_idle_connections(engine)
+    return engine
+
+
+IDLE_BEFORE_PING_SECONDS = 5.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Test a pooled connection at checkout when it sat unused for a while (a server restart or failover
+    happens in quiet times as well as busy ones); one in use a moment ago is not pinged, which saves a round
+    trip on every request under load. A dead one is replaced before the request sees it; a disconnect met
+    mid-request still invalidates every older pooled connection (SQLAlchemy's own handling)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["partnerhub_checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get("partnerhub_checked_in")
+        if checked_in is None or time.monotonic() - checked_in < IDLE_BEFORE_PING_SECONDS:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError("pooled connection is gone") from exc
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
