@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench catalogs screenshots clean
+.PHONY: install run test lint format bench bench-console catalogs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partnerhub needs Python 3.11+")'
@@ -50,8 +50,11 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# One table, the goals beside the figures (bench/README.md). Needs wrk and pgbench; BENCH_ARGS e.g. --duration 5.
 bench: install
-	$(BIN)/python bench/funding.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-console: install
 	$(BIN)/python bench/console.py
 
 screenshots: install

@@ -27,9 +27,9 @@ from partnerhub.ops.api import router as ops_router
 from partnerhub.ops.ratelimit import (
     DatabaseRateLimitStore,
     FailureGate,
-    RateLimiter,
     RateLimitStore,
     RedisRateLimitStore,
+    build_limiter,
 )
 from partnerhub.partners.api import router as partners_router
 from partnerhub.partners.settings_api import router as partner_settings_router
@@ -73,7 +73,12 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         if ctx.settings.redis_url
         else DatabaseRateLimitStore(ctx.sessions)
     )
-    app.state.rate_limiter = RateLimiter(store)
+    settings = ctx.settings
+    if settings.rate_limit_store == "redis" and not settings.redis_url:
+        raise ValueError("PARTNERHUB_RATE_LIMIT_STORE=redis needs PARTNERHUB_REDIS_URL")
+    app.state.rate_limiter = build_limiter(
+        settings.rate_limit_store, store, settings.workers * settings.rate_limit_hosts
+    )
     app.state.failure_gate = FailureGate(store)
     metrics = Metrics()
     app.state.metrics = metrics

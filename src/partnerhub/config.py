@@ -82,7 +82,22 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_seconds: float = 60.0
     """How long a SQLite writer waits for the file before answering 503 CBC.0503 (retry)."""
     redis_url: str | None = None
-    """When set, rate-limit counters live in Redis; otherwise in the database."""
+    """When set, rate limits are counted in Redis (exact across hosts, one round trip, no database write)."""
+    rate_limit_store: Literal["auto", "local", "database", "redis"] = "auto"
+    """Where request limits are counted. ``auto``: ``redis`` when ``redis_url`` is set, else ``local``.
+    ``local``: token buckets in each process's memory, each holding 1/(``workers`` × ``rate_limit_hosts``) of
+    every limit, so together they never exceed it; no write per call. ``database``: one shared upsert per call
+    (exact, slow). Failed authentications are always counted in Redis or the database."""
+    rate_limit_hosts: int = Field(default=1, ge=1)
+    """Hosts serving the API on this database without Redis: ``local`` limits are divided among them too."""
+    workers: int = Field(default=1, ge=1)
+    """Worker processes on this host (``partnerhub serve --workers`` sets it for its workers)."""
+    database_pool_size: int = Field(default=10, ge=1)
+    """PostgreSQL connections each worker keeps open (as many again may open under a burst)."""
+    database_pool_pre_ping: bool = True
+    """Test a pooled PostgreSQL connection that sat idle 5 s or more before a request uses it: a connection
+    the server dropped (restart, failover) is replaced instead of failing the request. A connection in use a
+    moment ago is not tested (no extra round trip under load)."""
 
     default_language: Literal["zh-cn", "en-us"] = "zh-cn"
     max_body_bytes: int = 1024 * 1024

@@ -36,7 +36,10 @@ def build_context(
     private_dir(settings.data_dir)
     master = settings.master_key.get_secret_value() if settings.master_key else None
     engine = engine or make_engine(
-        settings.resolved_database_url(), busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
+        settings.resolved_database_url(),
+        busy_timeout_seconds=settings.sqlite_busy_timeout_seconds,
+        pool_size=settings.database_pool_size,
+        pool_pre_ping=settings.database_pool_pre_ping,
     )
     return AppContext(
         settings=settings,

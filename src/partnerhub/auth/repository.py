@@ -1,8 +1,9 @@
-"""Queries on tokens and password-login throttles."""
+"""Queries on signing keys, tokens and password-login throttles."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -10,6 +11,35 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from partnerhub.auth.models import AuthToken, LoginThrottle
+from partnerhub.customers.models import Customer
+from partnerhub.partners.models import AccessKey, Partner
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    partner_id: str
+    partner_kind: str
+    secret_sealed: str
+
+
+def active_signing_key(session: Session, access_key: str) -> SigningKey | None:
+    """An active key with its partner, in one indexed read (columns only: nothing enters the identity map,
+    so the handler sharing this transaction loads its own fresh rows)."""
+    row = session.execute(
+        select(AccessKey.partner_id, Partner.kind, AccessKey.secret_sealed)
+        .join(Partner, Partner.id == AccessKey.partner_id)
+        .where(AccessKey.access_key == access_key, AccessKey.status == "active")
+    ).one_or_none()
+    return SigningKey(row[0], row[1], row[2]) if row is not None else None
+
+
+def partner_kind(session: Session, partner_id: str) -> str | None:
+    """The partner's kind, or None when there is no such partner (a column: no entity loaded)."""
+    return session.scalar(select(Partner.kind).where(Partner.id == partner_id))
+
+
+def customer_exists(session: Session, customer_id: str) -> bool:
+    return session.scalar(select(Customer.id).where(Customer.id == customer_id)) is not None
 
 
 class TokenRepository:

@@ -103,7 +103,9 @@ def open_engine(settings: Settings) -> Engine:
     path = sqlite_file(url)
     if path is not None and not path.is_file():
         raise _missing_database(settings, f"no database at {path}")
-    engine = make_engine(url, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds)
+    engine = make_engine(
+        url, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds, statement_timeout_ms=None
+    )
     try:
         revision = schema_revision(engine)
         head = migrate.head_revision()
@@ -149,7 +151,9 @@ def initialise(settings: Settings) -> str | None:
     path = sqlite_file(url)
     if path is not None:
         private_dir(path.parent)
-    engine = make_engine(url, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds)
+    engine = make_engine(
+        url, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds, statement_timeout_ms=None
+    )
     try:
         revision = schema_revision(engine)
     finally:

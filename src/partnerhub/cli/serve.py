@@ -30,6 +30,8 @@ def serve(
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
+    # Each worker's in-memory rate limits hold its share of the published limit (ops/ratelimit.py).
+    os.environ["PARTNERHUB_WORKERS"] = str(workers)
     uvicorn.run(
         "partnerhub.app:app_from_environment",
         factory=True,

@@ -34,7 +34,7 @@ from partnerhub.console.security import SecurityHeadersMiddleware
 from partnerhub.console.web import PAGES, PREFIX, CsrfRefused, LoginRequired, PageError, translator
 from partnerhub.context import AppContext
 from partnerhub.errors import REGISTRY, ApiError
-from partnerhub.ops.ratelimit import RateLimiter
+from partnerhub.ops.ratelimit import Limiter
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("partnerhub.console")
@@ -89,7 +89,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_console_app(ctx: AppContext, rate_limiter: RateLimiter) -> FastAPI:
+def create_console_app(ctx: AppContext, rate_limiter: Limiter) -> FastAPI:
     """``rate_limiter``: the API's own, so a page and its API twin count against one limit."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.ctx = ctx

@@ -9,19 +9,24 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from partnerhub.errors import ApiError
 from partnerhub.kit.files import make_private, sqlite_files
 
 _HOLDS_LOCK = "partnerhub_holds_write_lock"
+READ_ONLY = "partnerhub_read_only"
+"""Execution option of a transaction that only reads: on SQLite it begins DEFERRED, without the write lock."""
+REQUEST_THREADS = 40
+"""anyio's default worker threads, which run FastAPI's sync dependencies and handlers."""
 log = logging.getLogger("partnerhub.db")
 
 
@@ -29,8 +34,30 @@ def _busy() -> ApiError:
     return ApiError("CBC.0503", headers={"Retry-After": "1"})
 
 
-def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 60.0) -> Engine:
-    """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503."""
+# No request hangs on a database that is gone or stuck: connecting, waiting for a pooled connection and one
+# statement each give up in bounded time; the failure answers 503 CBC.99100502 (db/unavailable.py). The
+# operator CLI sets no statement limit: `ledger verify` or `demo` on a big database may run longer.
+CONNECT_TIMEOUT_SECONDS = 5
+POOL_TIMEOUT_SECONDS = 10
+STATEMENT_TIMEOUT_MS = 30_000
+
+
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    busy_timeout_seconds: float = 60.0,
+    pool_pre_ping: bool = True,
+    statement_timeout_ms: int | None = STATEMENT_TIMEOUT_MS,
+) -> Engine:
+    """``busy_timeout_seconds``: how long a SQLite writer waits for the lock before answering CBC.0503.
+
+    PostgreSQL: ``pool_size`` connections kept per process; under a burst more open, up to one per request
+    thread (a request holds its connection from authentication to its commit, across thread hops: a thread
+    must never wait for a connection that only a request waiting for a thread can return). The most recently
+    used connection is handed out first (LIFO); connections are recycled after 30 minutes (ahead of typical
+    proxy and firewall idle limits). ``pool_pre_ping`` tests a connection at checkout when it sat idle.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -40,26 +67,53 @@ def make_engine(url: str, *, pool_size: int = 10, busy_timeout_seconds: float = 
         _configure_sqlite(engine, busy_timeout_seconds)
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        max_overflow=max(pool_size, REQUEST_THREADS - pool_size),
+        pool_use_lifo=True,
+        pool_recycle=1800,
         hide_parameters=True,
-        connect_args=_POSTGRES_TIMEOUTS,
+        connect_args=_postgres_timeouts(statement_timeout_ms),
         pool_timeout=POOL_TIMEOUT_SECONDS,
     )
+    if pool_pre_ping:
+        _ping_idle_connections(engine)
+    return engine
 
 
-# No request hangs on a database that is gone or stuck: connecting, waiting for a pooled connection and one
-# statement each give up in bounded time; the failure answers 503 CBC.99100502 (db/unavailable.py).
-CONNECT_TIMEOUT_SECONDS = 5
-POOL_TIMEOUT_SECONDS = 10
-STATEMENT_TIMEOUT_MS = 30_000
-_POSTGRES_TIMEOUTS: dict[str, Any] = {
-    "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-}
+IDLE_BEFORE_PING_SECONDS = 5.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Test a pooled connection at checkout when it sat unused for a while (a server restart or failover
+    happens in quiet times as well as busy ones); one in use a moment ago is not pinged, which saves a round
+    trip on every request under load. A dead one is replaced before the request sees it; a disconnect met
+    mid-request still invalidates every older pooled connection (SQLAlchemy's own handling)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["partnerhub_checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get("partnerhub_checked_in")
+        if checked_in is None or time.monotonic() - checked_in < IDLE_BEFORE_PING_SECONDS:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_connection.rollback()
+        except Exception as exc:
+            raise DisconnectionError("pooled connection is gone") from exc
+
+
+def _postgres_timeouts(statement_timeout_ms: int | None) -> dict[str, Any]:
+    timeouts: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    if statement_timeout_ms is not None:
+        timeouts["options"] = f"-c statement_timeout={statement_timeout_ms}"
+    return timeouts
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
@@ -89,6 +143,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: float) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # WAL readers see the last commit and never wait for a writer: no lock, no queue.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         if not write_lock.acquire(timeout=busy_timeout_seconds):
             raise _busy()
         try:
@@ -134,6 +192,18 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
                 session.rollback()
             _run_followups(factory, exc)
             raise
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads (rolled back at the end). On SQLite it takes no write lock, so it
+    neither waits behind writers nor holds them up; on PostgreSQL it is an ordinary transaction."""
+    with factory() as session:
+        session.connection(execution_options={READ_ONLY: True})
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from partnerhub.auth.principals import Principal, SubjectKind
 from partnerhub.auth.service import SignedRequest, authenticate_signature, authenticate_token
 from partnerhub.context import AppContext
-from partnerhub.db.session import session_scope
+from partnerhub.db.session import read_scope, session_scope
 from partnerhub.errors import ApiError, AuthenticationFailed, Language
 from partnerhub.http.errors import request_language
-from partnerhub.ops.ratelimit import FailureGate, RateLimiter, retry_after_header
+from partnerhub.ops.ratelimit import FailureGate, Limiter, retry_after_header
 
 
 def get_context(request: Request) -> AppContext:
@@ -49,13 +49,20 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def authenticate(request: Request, ctx: Context, body: bytes = Depends(raw_body)) -> Principal:
-    """Identify the caller in a short transaction of its own, then count it against its rate limit.
+def authenticate(
+    request: Request, ctx: Context, session: DbSession, body: bytes = Depends(raw_body)
+) -> Principal:
+    """Identify the caller in the request's own transaction (the handler's), then count it against its limit.
 
-    Neither step may run inside the handler's transaction: on SQLite that transaction holds the write
-    lock, and the rate-limit counter needs it too. Failed authentications count against the client
-    address (``auth_failures_per_second_per_address``); past the limit the address gets 429 for the rest
-    of the second, whatever it sends.
+    PostgreSQL: one transaction per request: the key (or token) is read in the session the handler then uses.
+    SQLite: every request transaction holds the database's write lock, which must not be held across the
+    thread hops between this dependency and the handler's commit, so the key is read in a read transaction
+    of its own that takes no lock (WAL). Either way the rate limit is counted in memory or Redis
+    (``ops/ratelimit.py``), not in a database write. Where a count
+    does write to the database (the ``database`` store, or a share below one call per second), the read
+    transaction is ended first: on SQLite the request's transaction holds the write lock the counter needs.
+    Failed authentications count against the client address (``auth_failures_per_second_per_address``),
+    again after the read has ended; past the limit the address gets 429 for the rest of the second.
     """
     gate: FailureGate = request.app.state.failure_gate
     address = client_address(request)
@@ -63,40 +70,47 @@ def authenticate(request: Request, ctx: Context, body: bytes = Depends(raw_body)
     if wait is not None:
         raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
     try:
-        principal = _identify(request, ctx, body)
+        if session.get_bind().dialect.name == "sqlite":
+            with read_scope(ctx.sessions) as reading:
+                principal = _identify(request, ctx, reading, body)
+        else:
+            principal = _identify(request, ctx, session, body)
     except (AuthenticationFailed, ApiError) as exc:
         if isinstance(exc, AuthenticationFailed) or exc.code == "CBC.0154":
+            session.rollback()  # nothing written: end the read before the failure counter's transaction
             over = gate.record_failure(address, ctx.settings.auth_failures_per_second_per_address)
             if over is not None:
                 raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(over)}) from exc
         raise
     request.state.principal = principal
-    _enforce_rate_limit(request, ctx, principal)
+    _enforce_rate_limit(request, ctx, session, principal)
     return principal
 
 
-def _identify(request: Request, ctx: AppContext, body: bytes) -> Principal:
+def _identify(request: Request, ctx: AppContext, session: Session, body: bytes) -> Principal:
     token = request.headers.get("x-auth-token")
     if not token and not request.headers.get("authorization"):
         raise AuthenticationFailed("no credentials")
-    with session_scope(ctx.sessions) as session:
-        if token:
-            return authenticate_token(session, ctx, token)
-        signed = SignedRequest(
-            method=request.method,
-            path=request.url.path,
-            raw_query=request.url.query,
-            headers=dict(request.headers),
-            body=body,
-        )
-        return authenticate_signature(session, ctx, signed)
+    if token:
+        return authenticate_token(session, ctx, token)
+    signed = SignedRequest(
+        method=request.method,
+        path=request.url.path,
+        raw_query=request.url.query,
+        headers=dict(request.headers),
+        body=body,
+    )
+    return authenticate_signature(session, ctx, signed)
 
 
-def _enforce_rate_limit(request: Request, ctx: AppContext, principal: Principal) -> None:
+def _enforce_rate_limit(request: Request, ctx: AppContext, session: Session, principal: Principal) -> None:
     route = request.scope.get("route")
     operation = getattr(route, "name", None) or request.url.path
-    limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.check(principal.rate_key, operation, ctx.rate_limits.for_operation(operation))
+    limiter: Limiter = request.app.state.rate_limiter
+    per_second = ctx.rate_limits.for_operation(operation)
+    if limiter.writes_database(per_second):
+        session.rollback()  # only reads so far; the counter's own transaction needs SQLite's write lock
+    wait = limiter.check(principal.rate_key, operation, per_second)
     if wait is not None:
         raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
 

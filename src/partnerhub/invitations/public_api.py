@@ -26,7 +26,7 @@ from partnerhub.invitations.schemas import (
     RegistrationCodeRequest,
     RegistrationInfo,
 )
-from partnerhub.ops.ratelimit import RateLimiter, retry_after_header
+from partnerhub.ops.ratelimit import Limiter, retry_after_header
 
 router = APIRouter(route_class=ApiRoute, tags=["public reseller registration"])
 
@@ -51,7 +51,7 @@ def client_address(request: Request, ctx: Context) -> str | None:
     address = request.client.host if request.client else None
     route = request.scope.get("route")
     operation = getattr(route, "name", None) or "public"
-    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter: Limiter = request.app.state.rate_limiter
     wait = limiter.check(f"ip:{address or 'unknown'}", operation, ctx.rate_limits.for_operation(operation))
     if wait is not None:
         raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})

@@ -1,16 +1,26 @@
-"""Per access key and operation request limits, counted in a store every server worker shares.
+"""Per access key and operation request limits: in each process's memory, or counted in a shared store.
 
-Fixed one-second windows. The database store upserts one row per (key, operation, second) in its own short
-transaction; the Redis store uses INCR with a short expiry. Limits are about real throughput, so windows
-follow the wall clock, not the injectable business clock.
+``LocalRateLimiter`` (the default without Redis) keeps a token bucket per key and operation in the process
+and writes nothing: each of the N processes serving the API (``workers`` × ``rate_limit_hosts``) refills at
+L/N per second and holds at most L/N, so all of them together accept at most L·(1 + t) calls in any t seconds
+— the bound fixed one-second windows give — however the load is spread. An uneven spread refuses early
+instead (a keep-alive client on one of two workers gets L/2). A share below one call per second cannot be
+kept in memory and goes to the shared store instead.
+
+``RateLimiter`` counts fixed one-second windows in a shared store: the database (one upsert per call in its
+own short transaction, the ``database`` store) or Redis (one INCR+EXPIRE round trip). Exact across processes
+and hosts. Limits are about real throughput, so windows and buckets follow the wall clock, not the injectable
+business clock.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import threading
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Literal, Protocol
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
@@ -66,9 +76,25 @@ class RedisRateLimitStore:
         return int(hits)
 
 
+class Limiter(Protocol):
+    def writes_database(self, per_second: int) -> bool:
+        """Whether a check of this limit writes to the database (a transaction of its own: on SQLite it must
+        not run while the caller's transaction holds the write lock)."""
+        ...
+
+    def check(self, key: str, operation: str, per_second: int) -> float | None:
+        """None when allowed; otherwise the seconds to wait before retrying."""
+        ...
+
+
 class RateLimiter:
+    """Fixed one-second windows counted in a shared store: exact across every process and host."""
+
     def __init__(self, store: RateLimitStore) -> None:
         self.store = store
+
+    def writes_database(self, per_second: int) -> bool:
+        return per_second > 0 and isinstance(self.store, DatabaseRateLimitStore)
 
     def check(self, key: str, operation: str, per_second: int) -> float | None:
         """None when allowed; otherwise the seconds to wait before retrying."""
@@ -79,6 +105,65 @@ class RateLimiter:
         if self.store.hit(key, operation, window) <= per_second:
             return None
         return max(window + 1 - now, 0.001)
+
+
+class LocalRateLimiter:
+    """Token buckets in this process's memory, each holding and refilling this process's share of the limit.
+
+    ``processes``: how many processes serve the API with this limiter (workers × hosts); each gets 1/processes
+    of every limit. Shares below one call per second are counted by ``shared`` (the database or Redis).
+    """
+
+    MAX_BUCKETS = 50_000
+
+    def __init__(
+        self, processes: int, shared: RateLimiter, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.processes = max(1, processes)
+        self.shared = shared
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        """(key, operation) → (tokens, refilled at)."""
+
+    def writes_database(self, per_second: int) -> bool:
+        return 0 < per_second < self.processes and self.shared.writes_database(per_second)
+
+    def check(self, key: str, operation: str, per_second: int) -> float | None:
+        if per_second <= 0:
+            return None
+        share = per_second / self.processes
+        if share < 1:
+            return self.shared.check(key, operation, per_second)
+        now = self._clock()
+        with self._lock:
+            tokens, at = self._buckets.get((key, operation), (share, now))
+            tokens = min(share, tokens + (now - at) * share)
+            if tokens >= 1:
+                self._store((key, operation), tokens - 1, now)
+                return None
+            self._store((key, operation), tokens, now)
+            return (1 - tokens) / share
+
+    def _store(self, bucket: tuple[str, str], tokens: float, now: float) -> None:
+        if len(self._buckets) >= self.MAX_BUCKETS and bucket not in self._buckets:
+            # Forget buckets idle long enough to be full again (at most 1 s for any share of at least 1 call
+            # per second): forgetting one changes nothing. Bounded memory under a spray of keys.
+            self._buckets = {b: v for b, v in self._buckets.items() if now - v[1] < 1.0}
+        self._buckets[bucket] = (tokens, now)
+
+
+StoreChoice = Literal["auto", "local", "database", "redis"]
+
+
+def build_limiter(
+    choice: StoreChoice, shared_store: RateLimitStore, processes: int
+) -> LocalRateLimiter | RateLimiter:
+    """``auto``: Redis when configured (exact across hosts, no database write), else ``local``."""
+    shared = RateLimiter(shared_store)
+    if choice == "local" or (choice == "auto" and not isinstance(shared_store, RedisRateLimitStore)):
+        return LocalRateLimiter(processes, shared)
+    return shared
 
 
 class FailureGate:

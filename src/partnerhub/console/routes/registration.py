@@ -21,7 +21,7 @@ from partnerhub.errors import ApiError
 from partnerhub.http.deps import Context
 from partnerhub.invitations.registration import register, send_registration_code, show_registration, validated
 from partnerhub.invitations.schemas import RegisterResellerRequest
-from partnerhub.ops.ratelimit import RateLimiter, retry_after_header
+from partnerhub.ops.ratelimit import Limiter, retry_after_header
 
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str, Path(max_length=128)]
@@ -36,7 +36,7 @@ def _render(request: Request, values: dict[str, object], status: int = 200) -> R
 
 def _count(request: Request, ctx: AppContext, operation: str) -> None:
     """The public API's per-address limit of the same operation."""
-    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter: Limiter = request.app.state.rate_limiter
     key = f"ip:{client_ip(request) or 'unknown'}"
     wait = limiter.check(key, operation, ctx.rate_limits.for_operation(operation))
     if wait is not None:

@@ -1,0 +1,135 @@
+"""``make bench``: every benchmark, one table, each figure beside its goal.
+
+Runs ``bench/api.py`` (signed API overhead, funding vs pgbench, batch funding, memory) on SQLite and
+PostgreSQL, then ``bench/lists.py`` (lists at scale) when present. Needs ``wrk`` and ``pgbench`` on PATH and a
+PostgreSQL it may create scratch databases on (``PARTNERHUB_BENCH_POSTGRES_URL``, default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``); says what to install when a tool is missing.
+
+    .venv/bin/python bench/run.py [--duration 8] [--connections 16] [--workers 2] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import api  # noqa: E402 - the sibling benchmark
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, {cpu}, Python {sys.version.split()[0]}, load {load:.1f} at start"
+
+
+def commit() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(backend, measure, figure, goal)."""
+    out: list[tuple[str, str, str, str]] = []
+    tps = (report.get("pgbench") or {}).get("tps")
+    for backend in report["backends"]:
+        name = backend["backend"]
+        runs = {run["name"]: run for run in backend["runs"]}
+        health = runs["healthz"]["requests_per_second"] or 1
+        out.append((name, "/healthz", f"{health:.0f} req/s", "—"))
+        for label in ("signed read (balances)", "check-identity"):
+            run = runs[label]
+            ratio = run["requests_per_second"] / health
+            out.append(
+                (
+                    name,
+                    f"{label} vs /healthz",
+                    f"{run['requests_per_second']:.0f} req/s = {ratio:.3f} (p99 {run['p99_ms']} ms)",
+                    "≥ 0.5",
+                )
+            )
+        fund = runs["funding (adjust-amount)"]
+        if name == "postgres" and tps:
+            against = f" = {fund['requests_per_second'] / tps:.3f} of pgbench {tps:.0f} tps"
+        else:
+            against = ""
+        out.append(
+            (
+                name,
+                "funding, saturated",
+                f"{fund['requests_per_second']:.0f}/s{against}, p50 {fund['p50_ms']} p99 {fund['p99_ms']} ms",
+                "≥ 0.25 of pgbench" if name == "postgres" else "—",
+            )
+        )
+        paced = runs["funding at 100/s"]
+        out.append(
+            (
+                name,
+                "funding at 100/s, one hot partner",
+                f"{paced['requests_per_second']:.0f}/s, p50 {paced['p50_ms']} p99 {paced['p99_ms']} ms",
+                "p99 ≤ 100 ms",
+            )
+        )
+        batch = backend["batch"]
+        per_request = batch["fundings"] // batch["requests"]
+        out.append(
+            (
+                name,
+                f"batch funding {batch['fundings']} ({batch['requests']} × {per_request})",
+                f"{batch['seconds']} s ({batch['failed_requests']} failed)",
+                "≤ 10 s (PostgreSQL)",
+            )
+        )
+        out.append((name, "server peak RSS, funding load", f"{backend['peak_rss_mib']} MiB", "recorded"))
+        failures = sum(run["errors"] for run in backend["runs"])
+        ledger = "ok" if backend["ledger_verify_ok"] else "FAILED"
+        out.append((name, "errors / ledger verify", f"{failures} / {ledger}", "0 / ok"))
+    return out
+
+
+def table(report: dict[str, Any]) -> str:
+    lines = ["| backend | measure | figure | goal |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(report)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    api.add_arguments(parser)
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    missing = api.missing_tools()
+    if missing:
+        sys.exit("make bench needs: " + "; ".join(missing))
+    header = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}"
+    print(f"partnerhub bench — {header}", flush=True)
+    report = api.run(args)
+    report["header"] = header
+    print(table(report), flush=True)
+    lists = HERE / "lists.py"
+    if lists.exists():
+        subprocess.run([sys.executable, str(lists)], check=False)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
