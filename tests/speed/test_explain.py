@@ -9,7 +9,7 @@ query): no ``Seq Scan`` of a big table and no ``Sort`` under a ``Limit``.
 
 The one documented exception: the customer list's fuzzy filters (login name, real name, label) match anywhere,
 which no B-tree can seek, so they make one pass over customers (the login filter over its narrow index);
-the associations side must still be read through the listing index (bench/LISTS.md).
+the associations side must still be read through the listing index (bench/README.md, "lists.py").
 """
 
 from __future__ import annotations
