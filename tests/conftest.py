@@ -6,6 +6,7 @@ official SDK can drive it; each test starts from empty tables and a clock set to
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -31,12 +32,44 @@ from partnerhub.context import AppContext, build_context
 from partnerhub.db.migrate import upgrade
 from partnerhub.kit.clock import FakeClock
 from partnerhub.models import Base
+from tests import secret_watch
 from tests.support import Env, LiveServer
 
 POSTGRES_URL = os.environ.get("PARTNERHUB_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("PARTNERHUB_TEST_REQUIRE_POSTGRES") == "1"
 POSTGRES_SKIP = "PostgreSQL half skipped"
 """Every PostgreSQL skip's reason starts so; the report folds them into one line of the short summary."""
+
+
+@pytest.fixture(autouse=True)
+def _record_server_logs() -> None:
+    """Every test's server-side log records, at the service's INFO level, reach the secret scan (a test that
+    reconfigures logging drops the handler from the root logger: it is put back before the next test)."""
+    root = logging.getLogger()
+    if secret_watch.WATCH not in root.handlers:
+        root.addHandler(secret_watch.WATCH)
+    service = logging.getLogger("partnerhub")
+    if service.getEffectiveLevel() > logging.INFO:
+        service.setLevel(logging.INFO)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    watch = secret_watch.WATCH
+    terminalreporter.write_line(
+        f"secret scan: {watch.records} server log records, {watch.watched} secrets and codes watched"
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The whole run's server log records hold no secret key, password, token or verification code."""
+    found = secret_watch.WATCH.leaks()
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        heading = f"secrets in server log records ({len(found)} of {secret_watch.WATCH.records}):"
+        lines = [heading, *found[:20]]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(wrapper=True)

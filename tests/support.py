@@ -24,6 +24,7 @@ from partnerhub.kit.ids import new_id
 from partnerhub.kit.passwords import hash_password
 from partnerhub.partners.models import PartnerKind
 from partnerhub.partners.service import create_partner, issue_key
+from tests import secret_watch
 
 DEFAULT_PASSWORD = "Partner#2026pw"
 SDK_USER_AGENT = "huaweicloud-usdk-python/3.0; partnerhub-tests"
@@ -74,6 +75,7 @@ def make_partner(
             password=DEFAULT_PASSWORD,
         )
         key = issue_key(session, env.ctx.clock, env.ctx.master_key, partner.id)
+        secret_watch.watch(key.secret_key, DEFAULT_PASSWORD)
         return PartnerHandle(
             partner.id, partner.kind, partner.account_name, DEFAULT_PASSWORD, key.access_key, key.secret_key
         )
@@ -92,6 +94,7 @@ def make_customer(
     """Insert a customer associated with ``partner`` directly (tests of reads need no API round trip)."""
     customer_id = new_id()
     login = name or f"cust-{customer_id[:10]}"
+    secret_watch.watch(password)
     now = env.ctx.clock.now()
     with session_scope(env.ctx.sessions) as session:
         session.add(
@@ -201,4 +204,5 @@ def sent_code(env: Env, target: str) -> str:
     with session_scope(env.ctx.sessions) as session:
         code = newest_code(session, env.ctx, target)
     assert code is not None, "no verification code was sent to this target"
+    secret_watch.watch_code(code)
     return code

@@ -13,6 +13,7 @@ from huaweicloudsdkcore.region.region import Region
 
 from partnerhub.db.session import session_scope
 from partnerhub.partners.service import revoke_key
+from tests import secret_watch
 from tests.support import Env, bss_client, make_partner, sdk_signed_headers, signed_call
 
 CHECK_PATH = "/v2/partners/sub-customers/users/check-identity"
@@ -166,7 +167,9 @@ def _login(env: Env, name: str, password: str) -> tuple[int, str | None]:
         }
     }
     response = env.http.post("/v3/auth/tokens", json=body)
-    return response.status_code, response.headers.get("x-subject-token")
+    token = response.headers.get("x-subject-token")
+    secret_watch.watch(password, token)
+    return response.status_code, token
 
 
 def test_token_login_and_use(env: Env) -> None:
