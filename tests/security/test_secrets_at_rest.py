@@ -27,6 +27,8 @@ from tests.support import Env, bss_client, sent_code
 from tests.verification.helpers import bind_by_partner, customer_token, send_code
 
 FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+HEX_RUN = re.compile(r"[0-9a-f]{32,}")
+"""Ids and digests: 11 decimal digits in a row inside one are chance (1 in ~300 digests), not a mobile."""
 NUMBER_COLUMNS = {("customers", "mobile"), ("partners", "mobile")}
 """Where a full mobile is the data itself: the customer's and the partner's own number (the API answers it
 masked, the owner reveals it through an audited call)."""
@@ -115,7 +117,7 @@ def test_the_database_holds_no_secret_after_every_flow(env: Env) -> None:
         for place, values in dump.items()
         if place not in NUMBER_COLUMNS
         and place[0] != DEVELOPMENT_OUTBOX
-        and any(FULL_MOBILE.search(value) for value in values)
+        and any(FULL_MOBILE.search(HEX_RUN.sub(" ", value)) for value in values)
     }
     assert not spread, spread
     assert not _holders(dump, REALNAME_MOBILE) - _outbox_columns(dump) - NUMBER_COLUMNS
