@@ -1,7 +1,9 @@
 """A signed call runs authentication, its rate limit and the handler in one database transaction.
 
-On SQLite the key is read in a lock-free read transaction of its own (the request's transaction holds the
-write lock and must not span the thread hops from authentication to commit); still one write transaction.
+A route that only reads (``reads_only``) runs in one read-only session: on SQLite a lock-free read
+transaction, on PostgreSQL autocommit (no BEGIN or COMMIT round trip). A writing route: on SQLite the key
+is read in a lock-free read transaction of its own (the request's transaction holds the write lock and must
+not span the thread hops from authentication to commit); still one write transaction.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, select, update
 
-from partnerhub.db.session import READ_ONLY
+from partnerhub.db.session import READ_ONLY, WriteWhileReading, read_scope, session_scope
+from partnerhub.partners.models import Partner
 from tests.support import Env, make_partner, signed_call
 
 BALANCES_PATH = "/v2/accounts/partner-accounts/balances"
@@ -24,7 +28,13 @@ def counted_transactions(env: Env) -> Iterator[list[Any]]:
     begun: list[Any] = []
 
     def on_begin(connection: Any) -> None:
-        begun.append("read" if connection.get_execution_options().get(READ_ONLY) else "write")
+        options = connection.get_execution_options()
+        if not options.get(READ_ONLY):
+            begun.append("write")
+        elif options.get("isolation_level") == "AUTOCOMMIT":
+            begun.append("autocommit read")
+        else:
+            begun.append("read")
 
     event.listen(env.ctx.engine, "begin", on_begin)
     try:
@@ -39,21 +49,44 @@ def one_request_transaction(env: Env, begun: list[str]) -> bool:
     return begun == ["write"]
 
 
-def test_a_signed_read_is_one_transaction(env: Env) -> None:
+def one_read_only_session(env: Env, begun: list[str]) -> bool:
+    if env.ctx.engine.dialect.name == "sqlite":
+        return begun == ["read"]
+    return begun == ["autocommit read"]
+
+
+def test_a_signed_read_is_one_read_only_session(env: Env) -> None:
     partner = make_partner(env)
     with counted_transactions(env) as begun:
         response = signed_call(env, partner, "GET", BALANCES_PATH)
     assert response.status_code == 200, response.text
-    assert one_request_transaction(env, begun), begun
+    assert one_read_only_session(env, begun), begun
 
 
-def test_a_signed_check_identity_is_one_transaction(env: Env) -> None:
+def test_a_signed_check_identity_is_one_read_only_session(env: Env) -> None:
     partner = make_partner(env)
     with counted_transactions(env) as begun:
         body = {"search_type": "name", "search_value": "onetransaction"}
         response = signed_call(env, partner, "POST", CHECK_PATH, body)
     assert response.status_code == 200, response.text
+    assert one_read_only_session(env, begun), begun
+
+
+def test_a_signed_funding_is_one_write_transaction(env: Env) -> None:
+    partner = make_partner(env)
+    with counted_transactions(env) as begun:
+        body = {"customer_id": "0" * 32, "amount": 1}
+        response = signed_call(env, partner, "POST", "/v2/accounts/partner-accounts/adjust-amount", body)
+    assert response.status_code == 400, response.text
     assert one_request_transaction(env, begun), begun
+
+
+def test_a_write_through_a_read_only_session_is_refused_before_the_database(env: Env) -> None:
+    partner = make_partner(env)
+    with pytest.raises(WriteWhileReading), read_scope(env.ctx.sessions) as session:
+        session.execute(update(Partner).where(Partner.id == partner.id).values(name="changed"))
+    with session_scope(env.ctx.sessions) as session:
+        assert session.scalar(select(Partner.name).where(Partner.id == partner.id)) != "changed"
 
 
 def test_a_token_read_is_one_transaction(env: Env) -> None:
@@ -73,4 +106,4 @@ def test_a_token_read_is_one_transaction(env: Env) -> None:
     with counted_transactions(env) as begun:
         response = env.http.get(BALANCES_PATH, headers={"X-Auth-Token": token})
     assert response.status_code == 200, response.text
-    assert one_request_transaction(env, begun), begun
+    assert one_read_only_session(env, begun), begun

@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, select, update
 
 from partnerhub.customers.models import Customer
 from partnerhub.db.session import session_scope
+from partnerhub.ledger.models import LedgerTransfer
 from tests.funding.helpers import (
     BATCH_PATH,
     customer_balance,
@@ -142,3 +143,79 @@ def test_distributor_batch_funds_resellers_customers_from_reseller_cash(env: Env
     ).json()
     assert body["success_count"] == 2
     assert partner_balance(env, reseller) == Decimal("0.00")
+
+
+def statements_of_a_batch(env: Env, partner: PartnerHandle, customers: list[str]) -> int:
+    """How many SQL statements the server sends for one batch funding of these customers."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(env.ctx.engine, "before_cursor_execute", record)
+    try:
+        response = batch(env, partner, [(customer, 1) for customer in customers])
+    finally:
+        event.remove(env.ctx.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, response.text
+    assert response.json()["success_count"] == len(customers)
+    return len(sent)
+
+
+def test_a_batch_costs_the_same_statements_for_two_items_as_for_forty(env: Env) -> None:
+    """Set-based funding: the statements do not grow with the batch (before: about 6 per item)."""
+    partner = make_partner(env, "solution_provider")
+    customers = [make_customer(env, partner) for _ in range(42)]
+    top_up(env, partner, "1000")
+    small = statements_of_a_batch(env, partner, customers[:2])
+    large = statements_of_a_batch(env, partner, customers[2:])
+    assert large == small
+    assert customer_balance(env, customers[-1]) == Decimal("1.00")
+    assert partner_balance(env, partner) == Decimal("958.00")
+    assert ledger_report(env).ok
+
+
+def test_atomic_answers_a_want_of_cash_before_a_later_refusal(env: Env) -> None:
+    partner, (a, b, _), referral = setup(env)
+    response = batch(env, partner, [(a, 60), (b, 50), (referral, 1)], mode="atomic")
+    assert response.status_code == 400, response.text
+    assert response.json()["error_code"] == "CBC.99005003"
+    assert "adjust_infos[1].amount" in response.json()["error_msg"]
+    assert partner_balance(env, partner) == Decimal("100.00")
+    assert transfer_count(env) == 1  # the top-up
+
+
+def test_partial_batch_transfers_are_written_as_single_fundings_would_be(env: Env) -> None:
+    partner, (a, b, c), _ = setup(env)
+    body = batch(env, partner, [(a, 60), (b, 50), (c, 40)]).json()
+    with session_scope(env.ctx.sessions) as session:
+        rows = session.execute(
+            select(
+                LedgerTransfer.transaction_id,
+                LedgerTransfer.kind,
+                LedgerTransfer.debit_balance_after,
+                LedgerTransfer.credit_balance_after,
+                LedgerTransfer.reference,
+                LedgerTransfer.operator,
+            )
+            .where(LedgerTransfer.reference == body["batch_id"])
+            .order_by(LedgerTransfer.id)
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (
+            body["adjust_results"][0]["transfer_id"],
+            "fund_customer",
+            4000,
+            6000,
+            body["batch_id"],
+            f"partner:{partner.id}",
+        ),
+        (
+            body["adjust_results"][1]["transfer_id"],
+            "fund_customer",
+            0,
+            4000,
+            body["batch_id"],
+            f"partner:{partner.id}",
+        ),
+    ]

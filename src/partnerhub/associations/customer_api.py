@@ -28,7 +28,7 @@ from partnerhub.associations.service import create_request, decide, send_decisio
 from partnerhub.associations.transitions import Action
 from partnerhub.associations.views import customer_partner, list_requests, request_view
 from partnerhub.auth.principals import Principal
-from partnerhub.http.deps import Context, CustomerCaller, DbSession, RequestLanguage
+from partnerhub.http.deps import Context, CustomerCaller, DbSession, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
@@ -57,6 +57,7 @@ def _actor(caller: Principal, request: Request) -> Actor:
     summary="The customer's partner, association type and pending request (customer token)",
     description="Every field is null when the customer has no partner.",
 )
+@reads_only
 def show_customer_partner(caller: CustomerCaller, session: DbSession, ctx: Context) -> Response:
     return json_response(customer_partner(session, ctx.clock.now(), caller.subject_id))
 
@@ -103,6 +104,7 @@ def create_customer_association_request(
     responses=error_responses(),
     summary="Your association requests, both directions, newest first (customer token)",
 )
+@reads_only
 def list_customer_association_requests(
     caller: CustomerCaller, session: DbSession, ctx: Context, offset: Offset = None, limit: Limit = None
 ) -> Response:
@@ -252,6 +254,7 @@ def reject_customer_association_request(
     responses=error_responses(),
     summary="Invitations from partners to associate with them, newest first (customer token)",
 )
+@reads_only
 def list_customer_association_invitations(
     caller: CustomerCaller, session: DbSession, ctx: Context, offset: Offset = None, limit: Limit = None
 ) -> Response:

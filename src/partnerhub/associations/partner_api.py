@@ -28,7 +28,7 @@ from partnerhub.associations.service import create_request, decide
 from partnerhub.associations.transitions import Action
 from partnerhub.associations.views import list_records, list_requests, partner_request_query, request_view
 from partnerhub.auth.principals import Principal
-from partnerhub.http.deps import Context, DbSession, PartnerCaller
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
@@ -108,6 +108,7 @@ def create_association_request(
     "`status` (`pending` | `approved` | `rejected` | `cancelled` | `expired` — a pending request past its "
     "expiry is `expired`), `initiator` (`partner` | `customer`), `request_type`.",
 )
+@reads_only
 def list_association_requests(
     caller: PartnerCaller,
     session: DbSession,
@@ -238,6 +239,7 @@ def cancel_association_request(
     "`switch_type` | "
     "`disassociate`; `start_time` / `end_time` (UTC `yyyy-MM-ddTHH:mm:ssZ`, inclusive) bound `operate_time`.",
 )
+@reads_only
 def list_association_records(
     caller: PartnerCaller,
     session: DbSession,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from partnerhub.audit.service import event_view, partner_events
-from partnerhub.http.deps import DbSession, PartnerCaller
+from partnerhub.http.deps import DbSession, PartnerCaller, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.kit import params
@@ -43,6 +43,7 @@ class ListAuditEventsResponse(BaseModel):
     description="`action` filters exactly (e.g. `customer.reveal`); `offset` 0 or more, `limit` 1–100 "
     "(default 10). Chain hashes are not shown; `partnerhub audit verify` checks them.",
 )
+@reads_only
 def list_audit_events(
     caller: PartnerCaller,
     session: DbSession,

@@ -9,7 +9,7 @@ from partnerhub.auth.schemas import DomainsResponse, TokenRequest
 from partnerhub.auth.service import issue_token
 from partnerhub.db.session import session_scope
 from partnerhub.errors import invalid
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, client_address
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, client_address, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.kit.clock import format_utc
@@ -25,6 +25,7 @@ router = APIRouter(route_class=ApiRoute, tags=["auth"])
     responses=error_responses(),
     summary="The caller's account (the SDK's domain-id discovery for global services)",
 )
+@reads_only
 def list_auth_domains(caller: PartnerCaller, session: DbSession) -> Response:
     partner = PartnerRepository(session).get(caller.partner_id)
     assert partner is not None

@@ -18,7 +18,7 @@ from partnerhub.coupons.schemas import (
 )
 from partnerhub.coupons.service import issue_coupons, parse_issue, reclaim_coupon
 from partnerhub.errors import invalid
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
@@ -125,6 +125,7 @@ def reclaim_partner_coupons(
     responses=error_responses("CBC.99000037"),
     summary="List issued coupons, reclaimed and expired ones included (A.15)",
 )
+@reads_only
 def list_issued_partner_coupons(
     query: Annotated[ListIssuedCouponsQuery, Query()], caller: PartnerCaller, session: DbSession, ctx: Context
 ) -> Response:
@@ -139,6 +140,7 @@ def list_issued_partner_coupons(
     responses=error_responses("CBC.99000037"),
     summary="List coupon issue, reclaim and expiry records (A.16)",
 )
+@reads_only
 def list_partner_coupons_record(
     query: Annotated[ListCouponRecordsQuery, Query()], caller: PartnerCaller, session: DbSession
 ) -> Response:

@@ -27,7 +27,7 @@ from partnerhub.customers.schemas import (
     UnfreezeCustomersRequest,
 )
 from partnerhub.errors import Language
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.stepup.api import STEP_UP_CODES, StepUp
@@ -51,6 +51,7 @@ _FREEZE_NOTE = (
     responses=error_responses(),
     summary="Check whether a login name, mobile or e-mail can still register (A.1)",
 )
+@reads_only
 def check_identity(
     body: CheckUserIdentityRequest, caller: PartnerCaller, session: DbSession, ctx: Context
 ) -> Response:
@@ -108,6 +109,7 @@ def create_sub_customer(
     description="Customers actively associated with the caller (or with `indirect_partner_id`, a reseller of "
     "the calling distributor), newest association first. Mobile, e-mail and personal real names are masked.",
 )
+@reads_only
 def list_sub_customers(body: ListCustomersRequest, caller: PartnerCaller, session: DbSession) -> Response:
     page = list_customers(session, caller, body)
     infos = [customer_information(row).model_dump(exclude_none=True) for row in page.rows]

@@ -51,6 +51,13 @@ class CustomerRepository:
     def get(self, customer_id: str) -> Customer | None:
         return self.session.get(Customer, customer_id)
 
+    def get_many(self, customer_ids: Collection[str]) -> dict[str, Customer]:
+        """The customers among ``customer_ids`` in one query, by id (absent: no such customer)."""
+        if not customer_ids:
+            return {}
+        rows = self.session.scalars(select(Customer).where(Customer.id.in_(sorted(set(customer_ids)))))
+        return {row.id: row for row in rows}
+
     def by_domain_name(self, name: str) -> Customer | None:
         return self.session.scalars(
             select(Customer).where(Customer.domain_name_key == name.lower())

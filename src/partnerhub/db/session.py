@@ -65,6 +65,7 @@ def make_engine(
             hide_parameters=True,
         )
         _configure_sqlite(engine, busy_timeout_seconds)
+        _refuse_writes_when_reading(engine)
         return engine
     # hide_parameters: bound values (mobiles, names) never reach a log line or an error message.
     engine = create_engine(
@@ -79,6 +80,7 @@ def make_engine(
     )
     if pool_pre_ping:
         _ping_idle_connections(engine)
+    _refuse_writes_when_reading(engine)
     return engine
 
 
@@ -196,14 +198,42 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @contextmanager
 def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction that only reads (rolled back at the end). On SQLite it takes no write lock, so it
-    neither waits behind writers nor holds them up; on PostgreSQL it is an ordinary transaction."""
+    """A session that only reads, for requests that only read. On SQLite one ``BEGIN DEFERRED`` transaction
+    that takes no write lock, so it neither waits behind writers nor holds them up (WAL). On PostgreSQL
+    autocommit: no BEGIN and no COMMIT round trip, each statement reads the latest commit — what READ
+    COMMITTED, the default, gives a transaction's statements anyway. A write through it is a bug and raises
+    before it reaches the database (``_refuse_writes_when_reading``)."""
     with factory() as session:
-        session.connection(execution_options={READ_ONLY: True})
+        options: dict[str, Any] = {READ_ONLY: True}
+        if session.get_bind().dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        session.connection(execution_options=options)
+        session.info[READ_ONLY] = True
         try:
             yield session
         finally:
             session.rollback()
+
+
+def is_read_only(session: Session) -> bool:
+    """Whether the session came from ``read_scope`` (without starting a transaction)."""
+    return bool(session.info.get(READ_ONLY))
+
+
+class WriteWhileReading(RuntimeError):
+    """A statement other than a read was sent through a read-only session (a programming error)."""
+
+
+_READS = ("SELECT", "WITH", "EXPLAIN", "PRAGMA", "SHOW", "BEGIN")
+
+
+def _refuse_writes_when_reading(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY) and not statement.lstrip()[
+            :7
+        ].upper().startswith(_READS):
+            raise WriteWhileReading(statement.split(None, 1)[0])
 
 
 def _run_followups(factory: sessionmaker[Session], exc: BaseException) -> None:

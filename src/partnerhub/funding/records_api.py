@@ -20,7 +20,7 @@ from partnerhub.funding.schemas import (
     ListPartnerBalancesResponse,
     QueryCustomersBalancesReq,
 )
-from partnerhub.http.deps import Context, DbSession, PartnerCaller
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.ledger.accounts import Asset
@@ -46,6 +46,7 @@ def _drop_none(record: dict[str, object]) -> dict[str, object]:
     responses=error_responses("CBC.99000037"),
     summary="Fundings and reclaims the partner made, customers and (for distributors) resellers (A.9)",
 )
+@reads_only
 def list_adjust_records(
     caller: PartnerCaller,
     session: DbSession,
@@ -92,6 +93,7 @@ def list_adjust_records(
     description="One account: `account_type` 1 (cash). partnerhub keeps no credit, bonus or deposit accounts "
     "and no earmarked money, so `designated_amount` and `credit_amount` are 0.",
 )
+@reads_only
 def list_balances(
     caller: PartnerCaller, session: DbSession, indirect_partner_id: IndirectPartner = None
 ) -> Response:
@@ -108,6 +110,7 @@ def list_balances(
     "a year ago today / today). `change_amount` is the magnitude; `type` 1 = income, 2 = expense. "
     "`BALANCE_TYPE_CREDIT` lists nothing: partnerhub keeps no credit accounts.",
 )
+@reads_only
 def list_account_change_records(
     caller: PartnerCaller,
     session: DbSession,
@@ -150,6 +153,7 @@ def list_account_change_records(
     summary="Partner-funded balances of the partner's resale customers (A.12)",
     description="Referral, foreign and unknown customers are left out silently. 1-100 customers per call.",
 )
+@reads_only
 def list_customers_balances(
     body: QueryCustomersBalancesReq, caller: PartnerCaller, session: DbSession
 ) -> Response:

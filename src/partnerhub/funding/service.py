@@ -68,9 +68,22 @@ def fund_customer(
 
 def check_fundable(session: Session, acting_id: str, customer_id: str) -> None:
     """The customer is the acting partner's, in resale mode and not frozen; else the refusal's ApiError."""
-    owned = _resale_customer(session, acting_id, customer_id)
-    if owned.customer.freeze_type is not None:
-        raise ApiError("CBC.8214", field="customer_id")
+    refusal = funding_refusal(owned_customer(session, acting_id, customer_id, for_update=True))
+    if refusal is not None:
+        raise refusal
+
+
+def funding_refusal(owned: OwnedCustomer | None, *, reclaiming: bool = False) -> ApiError | None:
+    """Why money may not move between the acting partner and this customer (None: it may): not the
+    partner's (``owned`` is None), not in resale mode, or — for funding, not reclaiming — frozen. The one
+    rule for single and batch funding and for reclaims."""
+    if owned is None:
+        return ApiError("CBC.99000035", field="customer_id")
+    if owned.association.association_type != AssociationType.RESALE:
+        return ApiError("CBC.5021", field="customer_id")
+    if not reclaiming and owned.customer.freeze_type is not None:
+        return ApiError("CBC.8214", field="customer_id")
+    return None
 
 
 def move_to_customer(
@@ -214,6 +227,11 @@ def unbind_accounts(partner_id: str, customer_id: str) -> list[AccountKey]:
     return [customer_funded(customer_id), partner_cash(partner_id)]
 
 
+def funding_operator(caller: Principal) -> str:
+    """Who a transfer records as its cause."""
+    return f"partner:{caller.partner_id}"
+
+
 def require_distributor(caller: Principal) -> None:
     if caller.partner_kind != PartnerKind.DISTRIBUTOR.value:
         raise ApiError("CBC.0151", detail="only a distributor may operate on cloud resellers")
@@ -230,10 +248,10 @@ def _resale_customer(session: Session, partner_id: str, customer_id: str) -> Own
     # The association row stays locked to the end of the transaction: a concurrent disassociation either
     # completes first (then the customer is missing here) or waits and reclaims what this moves.
     owned = owned_customer(session, partner_id, customer_id, for_update=True)
-    if owned is None:
-        raise ApiError("CBC.99000035", field="customer_id")
-    if owned.association.association_type != AssociationType.RESALE:
-        raise ApiError("CBC.5021", field="customer_id")
+    refusal = funding_refusal(owned, reclaiming=True)
+    if refusal is not None:
+        raise refusal
+    assert owned is not None
     return owned
 
 
@@ -260,7 +278,7 @@ def _move(
             kind=kind,
             transaction_id=new_transaction_id(prefix, now),
             at=now,
-            operator=f"partner:{caller.partner_id}",
+            operator=funding_operator(caller),
             reference=reference,
             idempotency_key=idempotency_key,
         )

@@ -6,8 +6,8 @@ commit becomes an error response instead of a false success.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from partnerhub.auth.principals import Principal, SubjectKind
 from partnerhub.auth.service import SignedRequest, authenticate_signature, authenticate_token
 from partnerhub.context import AppContext
-from partnerhub.db.session import read_scope, session_scope
+from partnerhub.db.session import is_read_only, read_scope, session_scope
 from partnerhub.errors import ApiError, AuthenticationFailed, Language
 from partnerhub.http.errors import request_language
 from partnerhub.ops.ratelimit import FailureGate, Limiter, retry_after_header
@@ -29,8 +29,22 @@ def get_context(request: Request) -> AppContext:
 Context = Annotated[AppContext, Depends(get_context)]
 
 
-def get_session(ctx: Context) -> Iterator[Session]:
-    with session_scope(ctx.sessions) as session:
+_READS_ONLY = "partnerhub_reads_only"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def reads_only(endpoint: Endpoint) -> Endpoint:
+    """Mark a route whose request only reads (under ``@router.get(...)``): authentication and handler then
+    share one read-only session (``db.session.read_scope``: on PostgreSQL no BEGIN/COMMIT round trips, on
+    SQLite no write lock). A write through it raises, so a mismarked route fails its tests."""
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
+
+
+def get_session(request: Request, ctx: Context) -> Iterator[Session]:
+    route = request.scope.get("route")
+    scope = read_scope if getattr(getattr(route, "endpoint", None), _READS_ONLY, False) else session_scope
+    with scope(ctx.sessions) as session:
         yield session
 
 
@@ -70,7 +84,7 @@ def authenticate(
     if wait is not None:
         raise ApiError("CBC.0250", headers={"Retry-After": retry_after_header(wait)})
     try:
-        if session.get_bind().dialect.name == "sqlite":
+        if session.get_bind().dialect.name == "sqlite" and not is_read_only(session):
             with read_scope(ctx.sessions) as reading:
                 principal = _identify(request, ctx, reading, body)
         else:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from partnerhub.errors import invalid
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.invitations.models import InvitationStatus
@@ -108,6 +108,7 @@ def create_reseller_invitation(
     "`limit` 1–100 (default 10). The links themselves are never shown again. Distributors only (403 "
     "CBC.0151).",
 )
+@reads_only
 def list_reseller_invitations(
     caller: PartnerCaller,
     session: DbSession,

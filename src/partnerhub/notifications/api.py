@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from partnerhub.errors import invalid
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
@@ -29,6 +29,7 @@ router = APIRouter(route_class=ApiRoute, tags=["notifications"])
     "Association events: a request awaiting your decision, the outcome of your requests (approved, rejected, "
     "expired), a customer's cancellation, an accepted invitation.",
 )
+@reads_only
 def list_partner_notifications(
     caller: PartnerCaller,
     session: DbSession,

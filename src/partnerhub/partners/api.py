@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from partnerhub.http.deps import Context, DbSession, PartnerCaller
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.partners.resellers import list_resellers, reseller_information
@@ -29,6 +29,7 @@ router = APIRouter(route_class=ApiRoute, tags=["resellers"])
     description="Filters: `account_name` (contains, no spaces), `associated_on_begin/end` (UTC, inclusive), "
     "`indirect_partner_id`; newest association first. Non-distributors: 403 CBC.0151.",
 )
+@reads_only
 def list_indirect_partners(
     body: QueryIndirectPartnersReq, caller: PartnerCaller, session: DbSession
 ) -> Response:

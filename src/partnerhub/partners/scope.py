@@ -61,10 +61,9 @@ def lock_owned_customers(
     """``owned_customer(..., for_update=True)`` for many customers at once, locked in one id-ordered step so
     two batch writers never take the same locks in opposite orders. Absent: not the partner's."""
     associations = AssociationRepository(session).lock_active_for(partner_id, customer_ids)
-    customers = CustomerRepository(session)
-    owned = {}
-    for customer_id, association in associations.items():
-        customer = customers.get(customer_id)
-        if customer is not None:
-            owned[customer_id] = OwnedCustomer(customer, association)
-    return owned
+    customers = CustomerRepository(session).get_many(associations)
+    return {
+        customer_id: OwnedCustomer(customers[customer_id], association)
+        for customer_id, association in associations.items()
+        if customer_id in customers
+    }

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from partnerhub.http.deps import Context, DbSession, PartnerCaller
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.partners.models import StepUpChannel
@@ -62,6 +62,7 @@ as they are afterwards.
     responses=error_responses(),
     summary="The caller's own step-up verification settings (partnerhub extension)",
 )
+@reads_only
 def show_partner_settings(caller: PartnerCaller, session: DbSession) -> Response:
     return json_response(asdict(read_settings(session, caller.partner_id)))
 

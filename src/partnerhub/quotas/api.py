@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.idempotency.http import ClientToken, run_once
@@ -44,6 +44,7 @@ MAX_REMARK = 256
     responses=error_responses("CBC.99000037"),
     summary="List the partner's voucher quotas with their remaining balance (A.17)",
 )
+@reads_only
 def list_quota_coupons(
     body: ListQuotaCouponsRequest, caller: PartnerCaller, session: DbSession, ctx: Context
 ) -> Response:
@@ -148,6 +149,7 @@ def reclaim_coupon_quotas(
     responses=error_responses("CBC.99000037"),
     summary="Distributor: list the child quotas issued to its resellers, reclaimed ones as status 6 (A.20)",
 )
+@reads_only
 def list_issued_coupon_quotas(
     query: Annotated[ListIssuedCouponQuotasQuery, Query()],
     caller: PartnerCaller,
@@ -165,6 +167,7 @@ def list_issued_coupon_quotas(
     responses=error_responses("CBC.99000037"),
     summary="Distributor: list quota issue (10) and reclaim (11) records (A.21)",
 )
+@reads_only
 def list_coupon_quotas_records(
     query: Annotated[ListCouponQuotasRecordsQuery, Query()], caller: PartnerCaller, session: DbSession
 ) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage
+from partnerhub.http.deps import Context, DbSession, PartnerCaller, RequestLanguage, reads_only
 from partnerhub.http.errors import error_responses
 from partnerhub.http.responses import ApiRoute, json_response
 from partnerhub.realname.schemas import (
@@ -89,6 +89,7 @@ def create_personal_realname_auth(
     description="`review_result` 0 审核中 / 1 不通过 (with `opinion`) / 2 通过; an empty object when the "
     "customer never applied. A customer that is not the caller's answers `CBC.5002`.",
 )
+@reads_only
 def show_review_result(
     caller: PartnerCaller,
     session: DbSession,
