@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint format bench bench-console catalogs screenshots clean
+.PHONY: install run test lint format bench bench-tools bench-console catalogs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partnerhub needs Python 3.11+")'
@@ -51,8 +51,14 @@ format: install
 	$(BIN)/ruff format src tests bench
 
 # One table, the goals beside the figures (bench/README.md). Needs wrk and pgbench; BENCH_ARGS e.g. --duration 5.
-bench: install
+bench: install bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# wrk replays the pre-signed requests, pgbench is the database's own figure: Debian's packages.
+bench-tools:
+	@command -v wrk >/dev/null && command -v pgbench >/dev/null || \
+	  (command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql-contrib) || \
+	  { echo "make bench needs wrk and pgbench: apt-get install wrk postgresql-contrib"; exit 1; }
 
 bench-console: install
 	$(BIN)/python bench/console.py

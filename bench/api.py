@@ -24,12 +24,14 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,6 +245,87 @@ class RssSampler:
             self.peak_kib = max(self.peak_kib, total)
 
 
+class Profiler:
+    """``py-spy record`` on every server worker while a run goes (``--profile``): CPU samples only (threads
+    waiting on a socket are idle to py-spy), summarised over the workers as the functions with the most
+    samples on-CPU in themselves and, among partnerhub's own, the most samples anywhere on the stack."""
+
+    def __init__(self, pgid: int, name: str, folder: Path | None) -> None:
+        self.pgid, self.name, self.folder = pgid, name, folder
+        self.processes: list[tuple[subprocess.Popen[bytes], Path]] = []
+        self.summary: dict[str, Any] | None = None
+
+    def __enter__(self) -> Profiler:
+        spy = Path(sys.executable).with_name("py-spy")
+        if self.folder is None or not spy.exists():
+            return self
+        for worker in sorted(workers_of(self.pgid)):
+            output = self.folder / f"{self.name}-{worker}.txt"
+            command = [str(spy), "record", "--pid", str(worker), "--format", "raw", "--rate", "200"]
+            process = subprocess.Popen(
+                [*command, "--nonblocking", "--output", str(output)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.processes.append((process, output))
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for process, _ in self.processes:
+            process.send_signal(signal.SIGINT)
+        raw = []
+        for process, output in self.processes:
+            process.wait(timeout=30)
+            if output.exists():
+                raw.append(output.read_text())
+        if raw:
+            self.summary = summarise_profile("\n".join(raw))
+
+
+def summarise_profile(raw: str, top: int = 12) -> dict[str, Any]:
+    """Collapsed stacks (``frame;frame;… count``) → the top frames by self and by inclusive samples."""
+    own: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [short_frame(frame) for frame in stack.split(";")]
+        total += int(count)
+        own[frames[-1][0]] += int(count)
+        for name, ours in set(frames):
+            if ours:
+                anywhere[name] += int(count)
+
+    def share(counter: Counter[str]) -> list[tuple[str, float]]:
+        return [(frame, round(100 * n / total, 1)) for frame, n in counter.most_common(top)] if total else []
+
+    return {"samples": total, "self_percent": share(own), "partnerhub_inclusive_percent": share(anywhere)}
+
+
+def short_frame(frame: str) -> tuple[str, bool]:
+    """``function (/a/b/file.py:12)`` → (``function (b/file.py)``, whether it is partnerhub's own code)."""
+    function, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    ours = path.startswith("partnerhub/") or "/partnerhub/" in path  # py-spy shortens installed paths
+    return f"{function} ({'/'.join(path.split('/')[-2:])})", ours
+
+
+def workers_of(pgid: int) -> set[int]:
+    """The server's worker processes (multiprocessing children of the supervisor, not its helpers)."""
+    members = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                in_group = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid
+                if in_group and b"spawn_main" in (entry / "cmdline").read_bytes():
+                    members.add(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return members
+
+
 def fund_requests(base: str, seeded: Seed, count: int) -> list[str]:
     out = []
     for n in range(count):
@@ -329,22 +412,22 @@ def bench_backend(backend: str, url: str, args: argparse.Namespace) -> dict[str,
             funds = fund_requests(base, seeded, int(expected))
             common = {"connections": args.connections, "duration": args.duration}
             run_wrk("warmup", base, scratch, [read], connections=4, duration=2)
-            runs = [
-                run_wrk("healthz", base, scratch, [health], **common),
-                run_wrk("signed read (balances)", base, scratch, [read], **common),
-                run_wrk("check-identity", base, scratch, [check], **common),
-            ]
+            runs = [run_wrk("healthz", base, scratch, [health], **common)]
+            with Profiler(process.pid, "read", args.profile) as read_profile:
+                runs.append(run_wrk("signed read (balances)", base, scratch, [read], **common))
+            runs.append(run_wrk("check-identity", base, scratch, [check], **common))
             with RssSampler(process.pid) as sampler:
-                runs.append(
-                    run_wrk(
-                        "funding (adjust-amount)",
-                        base,
-                        scratch,
-                        funds[: len(funds) // 2],
-                        unique=True,
-                        **common,
+                with Profiler(process.pid, "funding", args.profile) as funding_profile:
+                    runs.append(
+                        run_wrk(
+                            "funding (adjust-amount)",
+                            base,
+                            scratch,
+                            funds[: len(funds) // 2],
+                            unique=True,
+                            **common,
+                        )
                     )
-                )
                 runs.append(
                     run_wrk(
                         "funding at 100/s",
@@ -359,6 +442,8 @@ def bench_backend(backend: str, url: str, args: argparse.Namespace) -> dict[str,
                 )
                 out["batch"] = batch_funding(base, seeded, args.batch_requests, args.batch_items, 4)
             out["peak_rss_mib"] = round(sampler.peak_kib / 1024, 1)
+            if args.profile:
+                out["profiles"] = {"signed read": read_profile.summary, "funding": funding_profile.summary}
             out["runs"] = [run.row() for run in runs]
         finally:
             stop_server(process)
@@ -388,6 +473,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an existing database used to create (and drop) scratch databases",
     )
     parser.add_argument("--redis-url", default=None, help="rate limits in Redis")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy one worker during the signed read and the funding run; raw stacks go to this folder",
+    )
     parser.add_argument("--pgbench-scale", type=int, default=10)
 
 

@@ -21,12 +21,18 @@ from partnerhub.http.errors import request_language
 from partnerhub.ops.ratelimit import FailureGate, Limiter, retry_after_header
 
 
+# Dependencies that do no blocking work are ``async def``: FastAPI runs a plain ``def`` dependency in a worker
+# thread, and each such hop (there and back to the event loop) costs more than the work itself.
 def get_context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 
 
-Context = Annotated[AppContext, Depends(get_context)]
+async def _context(request: Request) -> AppContext:
+    return get_context(request)
+
+
+Context = Annotated[AppContext, Depends(_context)]
 
 
 _READS_ONLY = "partnerhub_reads_only"
@@ -51,7 +57,11 @@ def get_session(request: Request, ctx: Context) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-RequestLanguage = Annotated[Language, Depends(request_language)]
+async def _language(request: Request) -> Language:
+    return request_language(request)
+
+
+RequestLanguage = Annotated[Language, Depends(_language)]
 
 
 async def raw_body(request: Request) -> bytes:
@@ -132,13 +142,13 @@ def _enforce_rate_limit(request: Request, ctx: AppContext, session: Session, pri
 Caller = Annotated[Principal, Depends(authenticate)]
 
 
-def require_partner(principal: Caller) -> Principal:
+async def require_partner(principal: Caller) -> Principal:
     if principal.kind is not SubjectKind.PARTNER:
         raise ApiError("CBC.0151")
     return principal
 
 
-def require_customer(principal: Caller) -> Principal:
+async def require_customer(principal: Caller) -> Principal:
     if principal.kind is not SubjectKind.CUSTOMER:
         raise ApiError("CBC.0151")
     return principal
