@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from partnerhub.db.session import session_scope
 from partnerhub.idempotency.models import IdempotencyRecord
@@ -154,3 +155,29 @@ def test_batch_replays_and_dry_runs_ignore_keys(env: Env) -> None:
     again = signed_call(env, partner, "POST", BATCH_PATH, body, extra_headers=keyed("b-1"))
     assert first.status_code == 200 and first.content == again.content
     assert partner_balance(env, partner) == Decimal("6.00")
+
+
+def test_a_keyed_funding_holds_the_partner_row_for_two_statements_and_the_commit(env: Env) -> None:
+    """What follows the statement that moves the money runs under the hot partner row's lock: only the
+    response attached to the claimed key (one UPDATE), then COMMIT — no savepoint, no re-read of the key."""
+    partner = make_partner(env, "solution_provider")
+    customer = make_customer(env, partner)
+    top_up(env, partner, "100")
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(env.ctx.engine, "before_cursor_execute", record)
+    try:
+        body = {"customer_id": customer, "amount": 1}
+        response = signed_call(env, partner, "POST", ADJUST_PATH, body, extra_headers=keyed("hot-window-1"))
+    finally:
+        event.remove(env.ctx.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, response.text
+    assert not [statement for statement in sent if "SAVEPOINT" in statement.upper()]
+    if env.ctx.engine.dialect.name == "postgresql":
+        moved = next(i for i, statement in enumerate(sent) if statement.startswith("WITH debited AS (UPDATE"))
+        after = [statement.split(" SET")[0] for statement in sent[moved + 1 :]]
+        assert after == ["UPDATE idempotency_records"], after
+    assert customer_balance(env, customer) == Decimal("1.00")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from partnerhub.idempotency.models import IdempotencyRecord
@@ -22,19 +25,36 @@ class IdempotencyRepository:
             .execution_options(populate_existing=True)
         ).one_or_none()
 
-    def try_insert(self, record: IdempotencyRecord) -> bool:
-        """Insert inside a savepoint; False when another transaction holds the key.
+    def try_insert(self, values: Mapping[str, Any]) -> bool:
+        """Insert unless the key exists (``ON CONFLICT DO NOTHING``, one round trip); False when it does.
 
-        On PostgreSQL the insert waits while a concurrent first use of the key is in flight and fails once it
-        commits (or succeeds if it rolled back); on SQLite writers are already serialized.
+        On PostgreSQL the insert waits while a concurrent first use of the key is in flight and does nothing
+        once it commits (or inserts if it rolled back); on SQLite writers are already serialized.
         """
-        try:
-            with self.session.begin_nested():
-                self.session.add(record)
-                self.session.flush()
-        except IntegrityError:  # the savepoint's rollback has already discarded ``record``
-            return False
-        return True
+        insert_into = (
+            postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        inserted = self.session.execute(
+            insert_into(IdempotencyRecord)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(IdempotencyRecord.partner_id)
+        ).first()
+        return inserted is not None
+
+    def attach_response(self, partner_id: str, key: str, status_code: int, body: str) -> bool:
+        """Store the response on the key this transaction claimed (one UPDATE); False when there is none."""
+        result = self.session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.partner_id == partner_id,
+                IdempotencyRecord.idempotency_key == key,
+                IdempotencyRecord.status_code.is_(None),
+            )
+            .values(status_code=status_code, response_body=body)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     def remove(self, record: IdempotencyRecord) -> None:
         self.session.delete(record)

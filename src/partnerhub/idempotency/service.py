@@ -66,25 +66,26 @@ def claim(
     """None when this request now owns the key and must run (then call ``complete``); otherwise the stored
     response to replay. Raises CBC.0409 when the key was used for a different request."""
     records = IdempotencyRepository(session)
+    claim_values = {
+        "partner_id": partner_id,
+        "idempotency_key": key,
+        "operation": operation,
+        "fingerprint": request_fingerprint,
+        "status_code": None,
+        "response_body": None,
+        "created_at": now,
+    }
     for _ in range(3):
+        # Insert first: a new key (the usual case) costs one statement.
+        if records.try_insert(claim_values):
+            return None
         existing = records.get(partner_id, key)
         if existing is not None and existing.created_at < now - retention:
-            records.remove(existing)
-            existing = None
+            records.remove(existing)  # expired: treated as unused; the next pass claims it
+            continue
         if existing is not None:
             return _replay(existing, operation, request_fingerprint)
-        record = IdempotencyRecord(
-            partner_id=partner_id,
-            idempotency_key=key,
-            operation=operation,
-            fingerprint=request_fingerprint,
-            status_code=None,
-            response_body=None,
-            created_at=now,
-        )
-        if records.try_insert(record):
-            return None
-        # Another request took the key and committed meanwhile: read its record on the next pass.
+        # The other request's record went (it rolled back, or was purged): try again.
     raise ApiError("CBC.0409", field=HEADER, detail="the key is in use by a concurrent request")
 
 
@@ -116,12 +117,9 @@ def _replay(record: IdempotencyRecord, operation: str, request_fingerprint: str)
 
 def complete(session: Session, *, partner_id: str, key: str, status_code: int, body: bytes) -> None:
     """Attach the response to the key claimed by this transaction."""
-    record = IdempotencyRepository(session).get(partner_id, key)
-    if record is None:  # claim() ran in this very transaction; its row must be here
+    if not IdempotencyRepository(session).attach_response(partner_id, key, status_code, body.decode()):
+        # claim() ran in this very transaction; its row must be here, still without a response
         raise RuntimeError("idempotency key was not claimed in this transaction")
-    record.status_code = status_code
-    record.response_body = body.decode()
-    session.flush()
 
 
 def release(session: Session, *, partner_id: str, key: str) -> None:
