@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from sqlalchemy import event, select, update
 
 from partnerhub.db.session import READ_ONLY, WriteWhileReading, read_scope, session_scope
@@ -107,3 +108,17 @@ def test_a_token_read_is_one_transaction(env: Env) -> None:
         response = env.http.get(BALANCES_PATH, headers={"X-Auth-Token": token})
     assert response.status_code == 200, response.text
     assert one_read_only_session(env, begun), begun
+
+
+def test_every_partner_api_read_route_is_marked_reads_only(env: Env) -> None:
+    """A GET of the partner API never writes: each one takes the read-only path (a new list route that
+    forgets the mark would pay for BEGIN/COMMIT, or SQLite's write lock, on every call)."""
+    unmarked = [
+        route.path
+        for route in env.app.routes
+        if isinstance(route, APIRoute)
+        and "GET" in route.methods
+        and route.path.startswith(("/v2/", "/v3/"))
+        and not getattr(route.endpoint, "partnerhub_reads_only", False)
+    ]
+    assert unmarked == []
