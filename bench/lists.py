@@ -18,6 +18,8 @@ Everything it creates (scratch databases, temporary directories, the server proc
 end. Loopback only. The client runs on the same machine as the server and the database.
 """
 
+# ruff: noqa: S608 - the seeding SQL is built from constants and numbers; values are bind parameters
+
 from __future__ import annotations
 
 import argparse
@@ -40,19 +42,28 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api import RssSampler  # the sibling benchmark's sampler: the server's processes, from /proc
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
-from sqlalchemy import Engine, create_engine, insert, make_url, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, insert, make_url, select, text
 
-from partnerhub.associations.models import AssociationRecord
-from partnerhub.coupons.models import Coupon, CouponRecord
+from funding import ledger_ok
+from partnerhub.config import Settings
 from partnerhub.customers.models import Association
-from partnerhub.partners.models import Partner
+from partnerhub.demo import SeedSql
+from partnerhub.ledger.accounts import customer_funded, partner_cash
+from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_SIZES = "10000,100000,1000000"
 CUSTOMERS = "/v2/partners/sub-customers/query"
-BATCH = 20_000
+CHANGES = "/v2/accounts/partner-accounts/account-change-records"
+DEBIT = "BALANCE_TYPE_DEBIT"
+BATCH = 100_000
+CUSTOMER_SLOTS = 1000
 
 
 @dataclass
@@ -74,6 +85,19 @@ class Result:
     max_ms: float
     total_count: int | None
     failures: int
+
+
+@dataclass
+class Run:
+    backend: str
+    size: int
+    seed_seconds: float
+    seeding: dict[str, float]
+    """Seconds per part: the demo command, each bulk insert, VACUUM ANALYZE."""
+    ledger_verify_ok: bool
+    peak_rss_mib: float
+    """The server's peak resident memory (all its processes) while it answered the cases."""
+    results: list[Result]
 
 
 @dataclass
@@ -111,92 +135,217 @@ def seed_demo(env: dict[str, str], size: int) -> Demo:
     )
 
 
-def seed_others(engine: Engine, demo: Demo, others: int, resellers: int) -> None:
-    """Bulk rows for the other lists, all the distributor's, one per second up to now."""
+def seed_others(engine: Engine, demo: Demo, others: int, resellers: int, transfers: int) -> dict[str, float]:
+    """Bulk rows for the other lists, all the distributor's, set-based (``INSERT … SELECT`` over numbers the
+    database generates, ids as ``new_id()`` makes them). Returns the seconds each part took."""
+    sql = SeedSql(engine.dialect.name)
     now = datetime.now(UTC).replace(microsecond=0)
+    timings: dict[str, float] = {}
     with engine.begin() as connection:
         customers = list(
             connection.scalars(
                 select(Association.customer_id)
-                .where(Association.partner_id == demo.distributor_id)
-                .limit(1000)
+                .where(Association.partner_id == demo.distributor_id, Association.association_type == 2)
+                .order_by(Association.customer_id)
+                .limit(CUSTOMER_SLOTS)
             )
         )
+        connection.execute(
+            text("CREATE TEMPORARY TABLE bench_customers (slot INTEGER PRIMARY KEY, customer_id VARCHAR(32))")
+        )
+        connection.execute(
+            text("INSERT INTO bench_customers (slot, customer_id) VALUES (:slot, :customer_id)"),
+            [{"slot": slot, "customer_id": customer} for slot, customer in enumerate(customers)],
+        )
+        started = time.monotonic()
+        _seed_vouchers_and_records(connection, sql, demo, now, others, len(customers))
+        timings["coupons, coupon records, association records"] = time.monotonic() - started
+        started = time.monotonic()
+        _seed_resellers(connection, sql, demo, now, resellers)
+        timings["resellers"] = time.monotonic() - started
+        started = time.monotonic()
+        _seed_transfers(connection, sql, demo, customers, transfers)
+        timings["ledger transfers"] = time.monotonic() - started
+        connection.execute(text("DROP TABLE bench_customers"))
+    return timings
+
+
+def _seed_vouchers_and_records(
+    connection: Connection, sql: SeedSql, demo: Demo, now: datetime, others: int, slots: int
+) -> None:
+    """``others`` coupons of the demo quota (0.01 each, one per second up to now, each to one of the first
+    ``slots`` customers), the coupon record of each issue and as many association records."""
+    params: dict[str, object] = {
+        "partner": demo.distributor_id,
+        "quota": demo.quota_id,
+        "others": others,
+        "slots": slots,
+        **sql.moment_params(now),
+    }
+    moment = sql.seconds_before_now("(:others - n)")
+    expires = sql.seconds_before_now(f"(:others - n - {365 * 86_400})")
+    connection.execute(
+        text(
+            "CREATE TEMPORARY TABLE bench_seed (n BIGINT PRIMARY KEY, coupon_id VARCHAR(32) NOT NULL, "
+            "record_id VARCHAR(32) NOT NULL, customer_id VARCHAR(32) NOT NULL)"
+        )
+    )
     for start in range(0, others, BATCH):
-        numbers = range(start, min(start + BATCH, others))
-        coupons, coupon_records, association_records = [], [], []
-        for number in numbers:
-            moment = now - timedelta(seconds=others - number)
-            coupon_id = uuid.uuid4().hex
-            customer_id = customers[number % len(customers)]
-            coupons.append(
-                {
-                    "id": coupon_id,
-                    "partner_id": demo.distributor_id,
-                    "customer_id": customer_id,
-                    "quota_id": demo.quota_id,
-                    "quota_type": 0,
-                    "coupon_type": 1,
-                    "face_value_minor": 100,
-                    "status": 1,
-                    "effective_time": moment,
-                    "expire_time": moment + timedelta(days=365),
-                    "created_at": moment,
-                    "updated_at": moment,
-                }
-            )
-            coupon_records.append(
-                {
-                    "partner_id": demo.distributor_id,
-                    "operation_type": 1,
-                    "quota_id": demo.quota_id,
-                    "quota_type": 0,
-                    "coupon_id": coupon_id,
-                    "customer_id": customer_id,
-                    "amount_minor": 100,
-                    "result": 0,
-                    "operator": "bench",
-                    "operation_time": moment,
-                }
-            )
-            association_records.append(
-                {
-                    "record_id": uuid.uuid4().hex,
-                    "partner_id": demo.distributor_id,
-                    "customer_id": customer_id,
-                    "operation_type": "associate",
-                    "initiator": "partner",
-                    "association_type": 2,
-                    "operate_time": moment,
-                }
-            )
-        with engine.begin() as connection:
-            connection.execute(insert(Coupon), coupons)
-            connection.execute(insert(CouponRecord), coupon_records)
-            connection.execute(insert(AssociationRecord), association_records)
+        stop = min(start + BATCH, others)
+        connection.execute(
+            text(
+                sql.numbers(start, stop) + "INSERT INTO bench_seed (n, coupon_id, record_id, customer_id) "
+                f"SELECT n, {sql.new_id()}, {sql.new_id()}, bench_customers.customer_id FROM k "
+                "JOIN bench_customers ON bench_customers.slot = n % :slots"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO coupons (id, partner_id, customer_id, quota_id, quota_type, coupon_type, "
+                "face_value_minor, status, effective_time, expire_time, service_types, product_ids, memo, "
+                "reclaimed_minor, created_at, updated_at, last_used_at, reclaimed_at) "
+                f"SELECT coupon_id, :partner, customer_id, :quota, 0, 1, 100, 1, {moment}, {expires}, NULL, "
+                f"NULL, NULL, NULL, {moment}, {moment}, NULL, NULL FROM bench_seed ORDER BY n"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO coupon_records (partner_id, operation_type, quota_id, quota_type, coupon_id, "
+                "customer_id, amount_minor, result, operator, remark, operation_time) "
+                f"SELECT :partner, 1, :quota, 0, coupon_id, customer_id, 100, 0, 'bench', NULL, {moment} "
+                "FROM bench_seed ORDER BY n"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO association_records (record_id, partner_id, customer_id, request_id, "
+                "operation_type, initiator, reason, association_type, operate_time) "
+                f"SELECT record_id, :partner, customer_id, NULL, 'associate', 'partner', NULL, 2, {moment} "
+                "FROM bench_seed ORDER BY n"
+            ),
+            params,
+        )
+        connection.execute(text("DELETE FROM bench_seed"))
+    connection.execute(text("DROP TABLE bench_seed"))
+
+
+def _seed_resellers(connection: Connection, sql: SeedSql, demo: Demo, now: datetime, resellers: int) -> None:
+    """``resellers`` resellers of the distributor, ``bench-reseller-0000000``…, one joined per second."""
+    params: dict[str, object] = {
+        "parent": demo.distributor_id,
+        "resellers": resellers,
+        "no": False,
+        **sql.moment_params(now),
+    }
+    moment = sql.seconds_before_now("(:resellers - n)")
+    name = (
+        "printf('bench-reseller-%07d', n)" if sql.sqlite else "('bench-reseller-' || lpad(n::text, 7, '0'))"
+    )
     for start in range(0, resellers, BATCH):
-        rows = []
-        for number in range(start, min(start + BATCH, resellers)):
-            moment = now - timedelta(seconds=resellers - number)
-            name = f"bench-reseller-{number:07d}"
-            rows.append(
-                {
-                    "id": uuid.uuid4().hex,
-                    "kind": "reseller",
-                    "parent_id": demo.distributor_id,
-                    "name": name,
-                    "account_name": name,
-                    "account_name_key": name,
-                    "xaccount_type": f"x{number}",
-                    "created_at": moment,
-                    "associated_on": moment,
-                }
-            )
-        with engine.begin() as connection:
-            connection.execute(insert(Partner), rows)
+        connection.execute(
+            text(
+                sql.numbers(start, min(start + BATCH, resellers))
+                + "INSERT INTO partners (id, kind, parent_id, name, account_name, account_name_key, mobile, "
+                "email, password_hash, status, xaccount_type, step_up_required, step_up_api, "
+                "step_up_channel, created_at, associated_on) "
+                f"SELECT {sql.new_id()}, 'reseller', :parent, {name}, {name}, {name}, NULL, NULL, NULL, "
+                f"'active', 'x' || CAST(n AS VARCHAR(20)), :no, :no, 'mobile', {moment}, {moment} "
+                "FROM k ORDER BY n"
+            ),
+            params,
+        )
 
 
-def cases(demo: Demo, size: int, others: int, resellers: int) -> list[Case]:
+def _seed_transfers(
+    connection: Connection, sql: SeedSql, demo: Demo, customers: list[str], transfers: int
+) -> None:
+    """``transfers`` fundings of 0.01 from the distributor's cash to its customers' partner-funded accounts
+    (round-robin over ``customers``), as ``fund_customer`` writes them: after the demo's top-ups, one
+    microsecond apart, each with the balances after it; the accounts' cached balances moved by the same
+    sums, so ``ledger verify`` holds."""
+    if transfers <= 0 or not customers:
+        return
+    cash = partner_cash(demo.distributor_id).id
+    before = connection.execute(
+        select(LedgerAccount.balance_minor).where(LedgerAccount.id == cash)
+    ).scalar_one()
+    if before < transfers:
+        raise RuntimeError(f"the distributor holds {before} minor units, too few for {transfers} fundings")
+    last = connection.execute(select(func.max(LedgerTransfer.created_at))).scalar_one()
+    last = last.replace(tzinfo=UTC) if last.tzinfo is None else last
+    slots = len(customers)
+    received = [transfers // slots + (1 if slot < transfers % slots else 0) for slot in range(slots)]
+    connection.execute(
+        insert(LedgerAccount),
+        [
+            {
+                "id": customer_funded(customer).id,
+                "owner_kind": "customer",
+                "owner_id": customer,
+                "purpose": "partner_funded",
+                "asset": "CNY",
+                "balance_minor": received[slot],
+                "may_go_negative": False,
+                "created_at": last + timedelta(microseconds=slot + 1),
+            }
+            for slot, customer in enumerate(customers)
+            if received[slot]
+        ],
+    )
+    connection.execute(
+        text("CREATE TEMPORARY TABLE bench_accounts (slot INTEGER PRIMARY KEY, account_id VARCHAR(32))")
+    )
+    connection.execute(
+        text("INSERT INTO bench_accounts (slot, account_id) VALUES (:slot, :account_id)"),
+        [{"slot": slot, "account_id": customer_funded(c).id} for slot, c in enumerate(customers)],
+    )
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    first_us = (last - epoch) // timedelta(microseconds=1)
+    params: dict[str, object] = {
+        "cash": cash,
+        "before": before,
+        "slots": slots,
+        "operator": f"partner:{demo.distributor_id}",
+        "first_us": first_us,
+        "first": last,
+    }
+    if sql.sqlite:
+        seconds = "((:first_us + n + 1) / 1000000)"
+        at = (
+            f"(strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || "
+            "printf('.%06d', (:first_us + n + 1) % 1000000))"
+        )
+        stamp = f"substr(strftime('%Y%m%d%H%M%S', {seconds}, 'unixepoch'), 3)"  # SQLite 3.40 has no %y
+        random12 = "lower(hex(randomblob(6)))"
+    else:
+        at = "(CAST(:first AS TIMESTAMP WITH TIME ZONE) + (n + 1) * INTERVAL '1 microsecond')"
+        stamp = f"to_char({at} AT TIME ZONE 'UTC', 'YYMMDDHH24MISS')"
+        random12 = f"substr({sql.new_id()}, 1, 12)"
+    for start in range(0, transfers, BATCH):
+        connection.execute(
+            text(
+                sql.numbers(start, min(start + BATCH, transfers))
+                + "INSERT INTO ledger_transfers (transaction_id, kind, asset, debit_account_id, "
+                "credit_account_id, amount_minor, debit_balance_after, credit_balance_after, reference, "
+                "operator, request_id, idempotency_key, memo, created_at) "
+                f"SELECT 'AD' || {stamp} || {random12}, 'fund_customer', 'CNY', :cash, "
+                "bench_accounts.account_id, 1, :before - (n + 1), n / :slots + 1, NULL, :operator, "
+                f"{sql.new_id()}, NULL, NULL, {at} "
+                "FROM k JOIN bench_accounts ON bench_accounts.slot = n % :slots ORDER BY n"
+            ),
+            params,
+        )
+    connection.execute(
+        text("UPDATE ledger_accounts SET balance_minor = balance_minor - :transfers WHERE id = :cash"),
+        {"transfers": transfers, "cash": cash},
+    )
+    connection.execute(text("DROP TABLE bench_accounts"))
+
+
+def cases(demo: Demo, size: int, others: int, resellers: int, transfers: int) -> list[Case]:
     own = (size + 2) // 3  # the distributor's share of the demo customers
     now = datetime.now(UTC)
     hour_ago = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -255,6 +404,13 @@ def cases(demo: Demo, size: int, others: int, resellers: int) -> list[Case]:
             "/v2/partners/indirect-partners/query",
             body={"limit": 10, "offset": resellers // 2},
         ),
+        Case("account changes: first page", "GET", CHANGES, query={"balance_type": DEBIT, "limit": "10"}),
+        Case(
+            "account changes: middle page",
+            "GET",
+            CHANGES,
+            query={"balance_type": DEBIT, "limit": "10", "offset": str(transfers // 2)},
+        ),
     ]
 
 
@@ -312,7 +468,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: dict[str, str]) -> Iterator[str]:
+def server(env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """A ``partnerhub serve`` in its own session (so its process group id is its pid): (base url, pgid)."""
     port = free_port()
     process = subprocess.Popen(
         [*cli_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -332,7 +489,7 @@ def server(env: dict[str, str]) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("partnerhub serve did not start")
             time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         # Only the process group this script started (uvicorn and its worker).
         if process.poll() is None:
@@ -361,9 +518,10 @@ def scratch_database(backend: str, postgres_url: str, folder: Path) -> Iterator[
         admin.dispose()
 
 
-def bench(backend: str, size: int, args: argparse.Namespace) -> list[Result]:
+def bench(backend: str, size: int, args: argparse.Namespace) -> Run:
     others = size if args.others is None else args.others
-    resellers = min(size, 100_000) if args.resellers is None else args.resellers
+    resellers = size if args.resellers is None else args.resellers
+    transfers = size if args.transfers is None else args.transfers
     with (
         tempfile.TemporaryDirectory(prefix=f"partnerhub-lists-{backend}-") as folder,
         scratch_database(backend, args.postgres_url, Path(folder)) as url,
@@ -377,18 +535,29 @@ def bench(backend: str, size: int, args: argparse.Namespace) -> list[Result]:
         }
         started = time.monotonic()
         demo = seed_demo(env, size)
+        seeding = {f"demo --customers {size}": time.monotonic() - started}
         engine = create_engine(url)
         try:
-            seed_others(engine, demo, others, resellers)
+            seeding |= seed_others(engine, demo, others, resellers, transfers)
             if backend == "postgres":
+                analysed = time.monotonic()
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                     connection.execute(text("VACUUM ANALYZE"))
+                seeding["VACUUM ANALYZE"] = time.monotonic() - analysed
         finally:
             engine.dispose()
-        print(f"{backend} {size:,}: seeded in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        seeded = time.monotonic() - started
+        ledger = ledger_ok(Settings(data_dir=Path(folder), database_url=url))
+        parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in seeding.items())
+        print(
+            f"{backend} {size:,}: seeded in {seeded:.0f} s ({parts}); ledger verify "
+            + ("ok" if ledger else "FAILED"),
+            file=sys.stderr,
+            flush=True,
+        )
         results = []
-        with server(env) as base:
-            for case in cases(demo, size, others, resellers):
+        with server(env) as (base, pgid), RssSampler(pgid) as sampler:
+            for case in cases(demo, size, others, resellers, transfers):
                 latencies, total, failures = measure(base, demo, case, args.requests)
                 ordered = sorted(latencies) or [float("nan")]
                 results.append(
@@ -403,7 +572,15 @@ def bench(backend: str, size: int, args: argparse.Namespace) -> list[Result]:
                         failures,
                     )
                 )
-        return results
+        return Run(
+            backend,
+            size,
+            round(seeded, 1),
+            {name: round(seconds, 1) for name, seconds in seeding.items()},
+            ledger,
+            round(sampler.peak_kib / 1024, 1),
+            results,
+        )
 
 
 def table(results: list[Result]) -> str:
@@ -418,23 +595,80 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """The list benchmark's options; ``bench/run.py`` adds them with the prefix ``list-``."""
+    parser.add_argument(
+        f"--{prefix}sizes", default=DEFAULT_SIZES, help=f"comma-separated customer counts ({DEFAULT_SIZES})"
+    )
+    parser.add_argument(f"--{prefix}backends", default="sqlite,postgres")
+    parser.add_argument(f"--{prefix}requests", type=int, default=30, help="timed requests per case")
+    parser.add_argument(
+        f"--{prefix}others", type=int, default=None, help="coupons/records rows (default: size)"
+    )
+    parser.add_argument(f"--{prefix}resellers", type=int, default=None, help="resellers (default: size)")
+    parser.add_argument(
+        f"--{prefix}transfers",
+        type=int,
+        default=None,
+        help="ledger transfers of the cash account (default: size)",
+    )
+
+
+def options(args: argparse.Namespace, prefix: str) -> argparse.Namespace:
+    """The list options out of a namespace whose names carry ``prefix`` (``list_``)."""
+    names = ("sizes", "backends", "requests", "others", "resellers", "transfers")
+    return argparse.Namespace(
+        postgres_url=args.postgres_url, **{name: getattr(args, prefix + name) for name in names}
+    )
+
+
+def run(args: argparse.Namespace) -> list[Run]:
+    runs: list[Run] = []
+    for backend in args.backends.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            runs.append(bench(backend, size, args))
+    return runs
+
+
+def growth(runs: list[Run]) -> dict[tuple[str, str], float]:
+    """(backend, case) → p95 at the largest size / p95 at the smallest, where both were measured."""
+    out: dict[tuple[str, str], float] = {}
+    for backend in {r.backend for r in runs}:
+        sized = sorted((r for r in runs if r.backend == backend), key=lambda r: r.size)
+        if len(sized) < 2:
+            continue
+        small = {result.case: result.p95_ms for result in sized[0].results}
+        for result in sized[-1].results:
+            if small.get(result.case):
+                out[(backend, result.case)] = round(result.p95_ms / small[result.case], 2)
+    return out
+
+
+def as_json(runs: list[Run]) -> dict[str, Any]:
+    return {
+        "runs": [asdict(r) for r in runs],
+        "growth": [
+            {"backend": backend, "case": case, "p95_ratio": ratio}
+            for (backend, case), ratio in sorted(growth(runs).items())
+        ],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated customer counts")
-    parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--requests", type=int, default=30, help="timed requests per case")
-    parser.add_argument("--others", type=int, default=None, help="coupons/records rows (default: size)")
-    parser.add_argument("--resellers", type=int, default=None, help="resellers (default: min(size, 100000))")
+    add_arguments(parser)
     parser.add_argument(
         "--postgres-url", default=os.environ.get("PARTNERHUB_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
-    results: list[Result] = []
-    for backend in args.backends.split(","):
-        for size in (int(s) for s in args.sizes.split(",")):
-            results += bench(backend, size, args)
-    print(json.dumps([asdict(r) for r in results], indent=2) if args.json else table(results))
+    runs = run(args)
+    if args.json:
+        print(json.dumps(as_json(runs), indent=2))
+        return
+    print(table([result for r in runs for result in r.results]))
+    for r in runs:
+        print(f"{r.backend} {r.size:,}: seeded in {r.seed_seconds} s, server peak RSS {r.peak_rss_mib} MiB")
 
 
 if __name__ == "__main__":
