@@ -150,12 +150,15 @@ def list_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 f"{results[case]['p95_ms']}" if case in results else "—" for results in by_size
             )
             failures = sum(results[case]["failures"] for results in by_size if case in results)
+            timed = min(results[case]["requests"] for results in by_size if case in results)
             ratio = growth.get((backend, case))
             figure = f"p95 {figures} ms at {' / '.join(labels)}"
             if ratio is not None:
                 figure += f"; ×{ratio} {span}"
             if failures:
                 figure += f"; {failures} failed"
+            if timed < data["requests"]:
+                figure += f" (as few as {timed} requests: time budget)"
             out.append(
                 (
                     backend,
@@ -189,7 +192,8 @@ def main() -> None:
     report = api.run(args)
     report["header"] = header
     if args.list_sizes:
-        report["lists"] = lists.as_json(lists.run(lists.options(args, "list_")))
+        list_args = lists.options(args, "list_")
+        report["lists"] = lists.as_json(lists.run(list_args), list_args)
     print(table(report), flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
