@@ -1,18 +1,24 @@
 """List latency at scale (issue 12): the customer list with each filter and deep pages, and the coupon,
-coupon-record, association-record and reseller lists, at 10k / 100k / 1M rows, on SQLite and PostgreSQL.
+coupon-record, association-record, reseller and account-change-record lists, at 10k / 100k / 1M rows, on
+SQLite and PostgreSQL, with the server's peak memory while it lists.
 
 For each backend and size: a scratch database (a temporary SQLite file, or a ``partnerhub_bench_*`` database
 on ``--postgres-url``), ``partnerhub demo --customers N`` (customers spread round-robin over the distributor
 and its two resellers, one association per second up to now), then ``--others`` rows (default: N) of
-coupons, coupon records and association records and ``--resellers`` resellers (default: min(N, 100000)), all
-the distributor's, inserted in bulk by this script. PostgreSQL gets ``VACUUM ANALYZE`` after seeding (what
-autovacuum does soon after a bulk load; index-only scans need the visibility map). SQLite gets no ANALYZE:
-the plans must be right without statistics, as in a fresh deployment. Then a real ``partnerhub serve
---workers 1`` on 127.0.0.1 and one sequential client sending SDK-signed requests as the distributor: each
-case ``--requests`` times (default 30) after 3 warm-ups. Prints p50/p95/max in ms and the rows a case
-matched (``total_count``); ``--json`` prints the results as JSON instead.
+coupons, coupon records and association records, ``--resellers`` resellers (default: N) and ``--transfers``
+fundings from the distributor's cash (default: N), all the distributor's, inserted set-based by this script
+(``INSERT … SELECT`` over generated numbers); every seeded foreign key is checked and ``ledger verify`` must
+pass. PostgreSQL gets ``VACUUM ANALYZE`` after seeding (what autovacuum does soon after a bulk load;
+index-only scans need the visibility map). SQLite gets no ANALYZE: the plans must be right without
+statistics, as in a fresh deployment. Then a real ``partnerhub serve --workers 1`` on 127.0.0.1 and one
+sequential client sending SDK-signed requests as the distributor: each case ``--requests`` times (default 30)
+after 3 warm-ups, fewer when a case runs past ``--budget`` seconds. Prints p50/p95/max in ms and the rows a
+case matched (``total_count``), the seeding times and the server's peak RSS (all its processes, sampled from
+/proc); ``--json`` prints them as JSON instead, with each case's p95 growth from the smallest size to the
+largest. ``bench/run.py`` (``make bench``) runs it in-process and puts it in its one table.
 
-    .venv/bin/python bench/lists.py [--sizes 10000,100000] [--backends sqlite,postgres] [--requests 30]
+    .venv/bin/python bench/lists.py [--sizes 10000,100000,1000000] [--backends sqlite,postgres]
+        [--requests 30] [--budget 60] [--others N] [--resellers N] [--transfers N] [--json]
 
 Everything it creates (scratch databases, temporary directories, the server process group) is removed at the
 end. Loopback only. The client runs on the same machine as the server and the database.
