@@ -59,12 +59,13 @@ from sqlalchemy import Connection, Engine, create_engine, func, insert, make_url
 from funding import ledger_ok
 from partnerhub.associations.models import AssociationRecord
 from partnerhub.config import Settings
-from partnerhub.coupons.models import Coupon, CouponRecord
+from partnerhub.coupons.models import Coupon, CouponOperation, CouponRecord, CouponStatus, coupon_account
 from partnerhub.customers.models import Association
 from partnerhub.demo import SeedSql
-from partnerhub.ledger.accounts import customer_funded, partner_cash
+from partnerhub.ledger.accounts import Asset, OwnerKind, Purpose, TransferKind, customer_funded, partner_cash
 from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
 from partnerhub.partners.models import Partner
+from partnerhub.quotas.models import CouponQuota, QuotaType, quota_account
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_SIZES = "10000,100000,1000000"
@@ -73,6 +74,8 @@ CHANGES = "/v2/accounts/partner-accounts/account-change-records"
 DEBIT = "BALANCE_TYPE_DEBIT"
 BATCH = 100_000
 CUSTOMER_SLOTS = 1000
+COUPON_FACE = 1
+"""Minor units per seeded coupon: 1M coupons fit the demo quota's 50,000.00."""
 WARMUPS = 3
 MIN_TIMED = 3
 
@@ -178,8 +181,11 @@ def seed_others(engine: Engine, demo: Demo, others: int, resellers: int, transfe
             [{"slot": slot, "customer_id": customer} for slot, customer in enumerate(customers)],
         )
         started = time.monotonic()
-        _seed_vouchers_and_records(connection, sql, demo, now, others, len(customers))
-        timings["coupons, coupon records, association records"] = time.monotonic() - started
+        _seed_coupons(connection, sql, demo, others, len(customers))
+        timings["coupons (with their ledger accounts, transfers, records)"] = time.monotonic() - started
+        started = time.monotonic()
+        _seed_association_records(connection, sql, demo, now, others, len(customers))
+        timings["association records"] = time.monotonic() - started
         started = time.monotonic()
         _seed_resellers(connection, sql, demo, now, resellers)
         timings["resellers"] = time.monotonic() - started
@@ -213,33 +219,110 @@ def check_references(connection: Connection) -> None:
                 raise RuntimeError(f"{dangling} rows of {table.name}.{child.name} point at no {parent}")
 
 
-def _seed_vouchers_and_records(
-    connection: Connection, sql: SeedSql, demo: Demo, now: datetime, others: int, slots: int
-) -> None:
-    """``others`` coupons of the demo quota (0.01 each, one per second up to now, each to one of the first
-    ``slots`` customers), the coupon record of each issue and as many association records."""
-    params: dict[str, object] = {
+def _micro_moment(sql: SeedSql, offset: str) -> tuple[str, str]:
+    """SQL for the moment ``offset`` microseconds after the bind parameter ``first`` (``first_us`` on SQLite:
+    microseconds since the epoch) as the column stores it, and its UTC ``yymmddHHMMSS`` (transaction ids)."""
+    if sql.sqlite:
+        seconds = f"((:first_us + {offset}) / 1000000)"
+        at = (
+            f"(strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || "
+            f"printf('.%06d', (:first_us + {offset}) % 1000000))"
+        )
+        return at, f"substr(strftime('%Y%m%d%H%M%S', {seconds}, 'unixepoch'), 3)"  # SQLite 3.40 has no %y
+    at = f"(CAST(:first AS TIMESTAMP WITH TIME ZONE) + ({offset}) * INTERVAL '1 microsecond')"
+    return at, f"to_char({at} AT TIME ZONE 'UTC', 'YYMMDDHH24MISS')"
+
+
+def _random12(sql: SeedSql) -> str:
+    """12 random hex digits (``secrets.token_hex(6)``)."""
+    return "lower(hex(randomblob(6)))" if sql.sqlite else f"substr({sql.new_id()}, 1, 12)"
+
+
+def _last_transfer(connection: Connection) -> tuple[datetime, dict[str, object]]:
+    """The newest ledger transfer's moment, and the ``first``/``first_us`` parameters of ``_micro_moment``."""
+    last = connection.execute(select(func.max(LedgerTransfer.created_at))).scalar_one()
+    last = last.replace(tzinfo=UTC) if last.tzinfo is None else last
+    first_us = (last - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    return last, {"first": last, "first_us": first_us}
+
+
+def _fill_seed(connection: Connection, sql: SeedSql, rows: list[tuple[int, str, str]]) -> None:
+    """(n, coupon id, its ledger account id) into ``bench_seed``."""
+    if sql.sqlite:
+        connection.execute(
+            text("INSERT INTO bench_seed (n, coupon_id, account_id) VALUES (:n, :coupon_id, :account_id)"),
+            [{"n": n, "coupon_id": c, "account_id": a} for n, c, a in rows],
+        )
+        return
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy("COPY bench_seed (n, coupon_id, account_id) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _seed_coupons(connection: Connection, sql: SeedSql, demo: Demo, coupons: int, slots: int) -> None:
+    """``coupons`` coupons of 0.01 from the demo quota, each to one of the first ``slots`` customers, as
+    ``issue_coupons`` writes them: after the newest ledger transfer, one microsecond apart, each with its
+    ``COUPON_ISSUE`` transfer from the quota's ledger account to the coupon's own (opened by it) and its
+    issue record; the quota's validity, type and restrictions; the quota's balance moved by the sum."""
+    if coupons <= 0:
+        return
+    quota = connection.execute(select(CouponQuota).where(CouponQuota.id == demo.quota_id)).one()
+    source = quota_account(demo.quota_id).id
+    before = connection.execute(
+        select(LedgerAccount.balance_minor).where(LedgerAccount.id == source)
+    ).scalar_one()
+    if before < coupons * COUPON_FACE:
+        raise RuntimeError(f"the demo quota holds {before} minor units, too few for {coupons} coupons")
+    _, params = _last_transfer(connection)
+    params |= {
         "partner": demo.distributor_id,
         "quota": demo.quota_id,
-        "others": others,
+        "quota_type": quota.quota_type,
+        "coupon_type": 4 if quota.quota_type == QuotaType.CASH_COUPON else 1,
+        "usable": int(CouponStatus.USABLE),
+        "issue": int(CouponOperation.ISSUE),
+        "face": COUPON_FACE,
         "slots": slots,
-        **sql.moment_params(now),
+        "source": source,
+        "before": before,
+        "operator": f"partner:{demo.distributor_id}",
+        "no": False,
+        "owner_kind": OwnerKind.COUPON.value,
+        "purpose": Purpose.VOUCHER.value,
+        "asset": Asset.CNY_VOUCHER.value,
+        "kind": TransferKind.COUPON_ISSUE.value,
     }
-    moment = sql.seconds_before_now("(:others - n)")
-    expires = sql.seconds_before_now(f"(:others - n - {365 * 86_400})")
+    at, stamp = _micro_moment(sql, "n + 1")
     connection.execute(
         text(
             "CREATE TEMPORARY TABLE bench_seed (n BIGINT PRIMARY KEY, coupon_id VARCHAR(32) NOT NULL, "
-            "record_id VARCHAR(32) NOT NULL, customer_id VARCHAR(32) NOT NULL)"
+            "account_id VARCHAR(32) NOT NULL)"
         )
     )
-    for start in range(0, others, BATCH):
-        stop = min(start + BATCH, others)
+    for start in range(0, coupons, BATCH):
+        rows = []
+        for n in range(start, min(start + BATCH, coupons)):
+            coupon_id = uuid.uuid4().hex
+            rows.append((n, coupon_id, coupon_account(coupon_id).id))
+        _fill_seed(connection, sql, rows)
         connection.execute(
             text(
-                sql.numbers(start, stop) + "INSERT INTO bench_seed (n, coupon_id, record_id, customer_id) "
-                f"SELECT n, {sql.new_id()}, {sql.new_id()}, bench_customers.customer_id FROM k "
-                "JOIN bench_customers ON bench_customers.slot = n % :slots"
+                "INSERT INTO ledger_accounts (id, owner_kind, owner_id, purpose, asset, balance_minor, "
+                "may_go_negative, created_at) "
+                f"SELECT account_id, :owner_kind, coupon_id, :purpose, :asset, :face, :no, {at} "
+                "FROM bench_seed ORDER BY n"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO ledger_transfers (transaction_id, kind, asset, debit_account_id, "
+                "credit_account_id, amount_minor, debit_balance_after, credit_balance_after, reference, "
+                "operator, request_id, idempotency_key, memo, created_at) "
+                f"SELECT 'CI' || {stamp} || {_random12(sql)}, :kind, :asset, :source, account_id, :face, "
+                f":before - (n + 1) * :face, :face, coupon_id, :operator, {sql.new_id()}, NULL, NULL, {at} "
+                "FROM bench_seed ORDER BY n"
             ),
             params,
         )
@@ -248,8 +331,11 @@ def _seed_vouchers_and_records(
                 "INSERT INTO coupons (id, partner_id, customer_id, quota_id, quota_type, coupon_type, "
                 "face_value_minor, status, effective_time, expire_time, service_types, product_ids, memo, "
                 "reclaimed_minor, created_at, updated_at, last_used_at, reclaimed_at) "
-                f"SELECT coupon_id, :partner, customer_id, :quota, 0, 1, 100, 1, {moment}, {expires}, NULL, "
-                f"NULL, NULL, NULL, {moment}, {moment}, NULL, NULL FROM bench_seed ORDER BY n"
+                "SELECT coupon_id, :partner, bench_customers.customer_id, :quota, :quota_type, :coupon_type, "
+                ":face, :usable, coupon_quotas.effective_time, coupon_quotas.expire_time, "
+                f"coupon_quotas.service_types, coupon_quotas.product_ids, NULL, NULL, {at}, {at}, NULL, NULL "
+                "FROM bench_seed JOIN bench_customers ON bench_customers.slot = n % :slots "
+                "JOIN coupon_quotas ON coupon_quotas.id = :quota ORDER BY n"
             ),
             params,
         )
@@ -257,22 +343,49 @@ def _seed_vouchers_and_records(
             text(
                 "INSERT INTO coupon_records (partner_id, operation_type, quota_id, quota_type, coupon_id, "
                 "customer_id, amount_minor, result, operator, remark, operation_time) "
-                f"SELECT :partner, 1, :quota, 0, coupon_id, customer_id, 100, 0, 'bench', NULL, {moment} "
-                "FROM bench_seed ORDER BY n"
-            ),
-            params,
-        )
-        connection.execute(
-            text(
-                "INSERT INTO association_records (record_id, partner_id, customer_id, request_id, "
-                "operation_type, initiator, reason, association_type, operate_time) "
-                f"SELECT record_id, :partner, customer_id, NULL, 'associate', 'partner', NULL, 2, {moment} "
-                "FROM bench_seed ORDER BY n"
+                "SELECT :partner, :issue, :quota, :quota_type, coupon_id, bench_customers.customer_id, "
+                f":face, 0, :operator, NULL, {at} "
+                "FROM bench_seed JOIN bench_customers ON bench_customers.slot = n % :slots ORDER BY n"
             ),
             params,
         )
         connection.execute(text("DELETE FROM bench_seed"))
     connection.execute(text("DROP TABLE bench_seed"))
+    connection.execute(
+        text("UPDATE ledger_accounts SET balance_minor = balance_minor - :spent WHERE id = :source"),
+        {"spent": coupons * COUPON_FACE, "source": source},
+    )
+    last_at, _ = _micro_moment(sql, ":coupons")
+    connection.execute(
+        text(f"UPDATE coupon_quotas SET updated_at = {last_at} WHERE id = :quota"),
+        params | {"coupons": coupons},
+    )
+
+
+def _seed_association_records(
+    connection: Connection, sql: SeedSql, demo: Demo, now: datetime, records: int, slots: int
+) -> None:
+    """``records`` association records (associate, by the partner, resale), one per second up to now, each
+    of one of the first ``slots`` customers."""
+    params: dict[str, object] = {
+        "partner": demo.distributor_id,
+        "records": records,
+        "slots": slots,
+        **sql.moment_params(now),
+    }
+    moment = sql.seconds_before_now("(:records - n)")
+    for start in range(0, records, BATCH):
+        connection.execute(
+            text(
+                sql.numbers(start, min(start + BATCH, records))
+                + "INSERT INTO association_records (record_id, partner_id, customer_id, request_id, "
+                "operation_type, initiator, reason, association_type, operate_time) "
+                f"SELECT {sql.new_id()}, :partner, bench_customers.customer_id, NULL, 'associate', "
+                f"'partner', NULL, 2, {moment} "
+                "FROM k JOIN bench_customers ON bench_customers.slot = n % :slots ORDER BY n"
+            ),
+            params,
+        )
 
 
 def _seed_resellers(connection: Connection, sql: SeedSql, demo: Demo, now: datetime, resellers: int) -> None:
@@ -317,8 +430,7 @@ def _seed_transfers(
     ).scalar_one()
     if before < transfers:
         raise RuntimeError(f"the distributor holds {before} minor units, too few for {transfers} fundings")
-    last = connection.execute(select(func.max(LedgerTransfer.created_at))).scalar_one()
-    last = last.replace(tzinfo=UTC) if last.tzinfo is None else last
+    last, moment_params = _last_transfer(connection)
     slots = len(customers)
     received = [transfers // slots + (1 if slot < transfers % slots else 0) for slot in range(slots)]
     connection.execute(
@@ -345,28 +457,15 @@ def _seed_transfers(
         text("INSERT INTO bench_accounts (slot, account_id) VALUES (:slot, :account_id)"),
         [{"slot": slot, "account_id": customer_funded(c).id} for slot, c in enumerate(customers)],
     )
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    first_us = (last - epoch) // timedelta(microseconds=1)
     params: dict[str, object] = {
         "cash": cash,
         "before": before,
         "slots": slots,
         "operator": f"partner:{demo.distributor_id}",
-        "first_us": first_us,
-        "first": last,
+        **moment_params,
     }
-    if sql.sqlite:
-        seconds = "((:first_us + n + 1) / 1000000)"
-        at = (
-            f"(strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch') || "
-            "printf('.%06d', (:first_us + n + 1) % 1000000))"
-        )
-        stamp = f"substr(strftime('%Y%m%d%H%M%S', {seconds}, 'unixepoch'), 3)"  # SQLite 3.40 has no %y
-        random12 = "lower(hex(randomblob(6)))"
-    else:
-        at = "(CAST(:first AS TIMESTAMP WITH TIME ZONE) + (n + 1) * INTERVAL '1 microsecond')"
-        stamp = f"to_char({at} AT TIME ZONE 'UTC', 'YYMMDDHH24MISS')"
-        random12 = f"substr({sql.new_id()}, 1, 12)"
+    at, stamp = _micro_moment(sql, "n + 1")
+    random12 = _random12(sql)
     for start in range(0, transfers, BATCH):
         connection.execute(
             text(
