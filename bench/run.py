@@ -191,12 +191,19 @@ def main() -> None:
     print(f"partnerhub bench — {header}", flush=True)
     report = api.run(args)
     report["header"] = header
+    failed = None
     if args.list_sizes:
         list_args = lists.options(args, "list_")
-        report["lists"] = lists.as_json(lists.run(list_args), list_args)
+        try:
+            report["lists"] = lists.as_json(lists.run(list_args), list_args)
+        except Exception as exc:  # the API figures are still worth their table
+            failed = f"bench/lists.py failed: {exc!r}"
+            report["lists_error"] = failed
     print(table(report), flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
+    if failed:
+        sys.exit(failed)
 
 
 if __name__ == "__main__":
