@@ -799,6 +799,9 @@ def run(args: argparse.Namespace) -> list[Run]:
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             runs.append(bench(backend, size, args))
+            # Each run's figures as soon as they exist: a long run that is stopped keeps what it measured.
+            print(table(runs[-1].results), file=sys.stderr, flush=True)
+            print(f"server peak RSS {runs[-1].peak_rss_mib} MiB", file=sys.stderr, flush=True)
     return runs
 
 
