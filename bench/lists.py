@@ -349,7 +349,7 @@ def _seed_coupons(connection: Connection, sql: SeedSql, demo: Demo, coupons: int
             ),
             params,
         )
-        connection.execute(text("DELETE FROM bench_seed"))
+        connection.execute(text(sql.empty("bench_seed")))
     connection.execute(text("DROP TABLE bench_seed"))
     connection.execute(
         text("UPDATE ledger_accounts SET balance_minor = balance_minor - :spent WHERE id = :source"),
