@@ -1,11 +1,14 @@
 """``make bench``: every benchmark, one table, each figure beside its goal.
 
 Runs ``bench/api.py`` (signed API overhead, funding vs pgbench, batch funding, memory) on SQLite and
-PostgreSQL, then ``bench/lists.py`` (lists at scale) when present. Needs ``wrk`` and ``pgbench`` on PATH and a
+PostgreSQL, then ``bench/lists.py`` (lists at 10k, 100k and 1M rows on both engines, the server's memory while
+listing; ``--list-sizes``/``--list-backends``/``--list-requests`` choose a smaller run, ``--list-sizes ''``
+none), and prints one table: every figure beside its goal. Needs ``wrk`` and ``pgbench`` on PATH and a
 PostgreSQL it may create scratch databases on (``PARTNERHUB_BENCH_POSTGRES_URL``, default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); says what to install when a tool is missing.
 
     .venv/bin/python bench/run.py [--duration 8] [--connections 16] [--workers 2] [--json out.json]
+        [--list-sizes 10000,100000,1000000] [--list-backends sqlite,postgres] [--list-requests 30]
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import api  # noqa: E402 - the sibling benchmark
+import api  # noqa: E402 - the sibling benchmarks
+import lists  # noqa: E402
 
 
 def machine() -> str:
@@ -103,9 +107,72 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def size_label(size: int) -> str:
+    for unit, name in ((1_000_000, "M"), (1_000, "k")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit}{name}"
+    return f"{size:,}"
+
+
+def list_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The lists at scale: per backend and case, p95 at each size and its growth smallest → largest size."""
+    data = report.get("lists") or {}
+    runs = data.get("runs") or []
+    growth = {(g["backend"], g["case"]): g["p95_ratio"] for g in data.get("growth") or []}
+    out: list[tuple[str, str, str, str]] = []
+    for backend in dict.fromkeys(run["backend"] for run in runs):
+        sized = sorted((run for run in runs if run["backend"] == backend), key=lambda run: run["size"])
+        labels = [size_label(run["size"]) for run in sized]
+        span = f"{labels[0]}→{labels[-1]}"
+        for run in sized:
+            parts = ", ".join(f"{name} {seconds} s" for name, seconds in run["seeding"].items())
+            ledger = "ledger verify ok" if run["ledger_verify_ok"] else "ledger verify FAILED"
+            out.append(
+                (
+                    backend,
+                    f"lists: seeding {size_label(run['size'])}",
+                    f"{run['seed_seconds']} s ({parts}); {ledger}",
+                    "a few minutes; ok",
+                )
+            )
+        for run in sized:
+            out.append(
+                (
+                    backend,
+                    f"lists: server peak RSS listing at {size_label(run['size'])}",
+                    f"{run['peak_rss_mib']} MiB",
+                    "recorded",
+                )
+            )
+        by_size = [{result["case"]: result for result in run["results"]} for run in sized]
+        for case in by_size[-1]:
+            figures = " / ".join(
+                f"{results[case]['p95_ms']}" if case in results else "—" for results in by_size
+            )
+            failures = sum(results[case]["failures"] for results in by_size if case in results)
+            timed = min(results[case]["requests"] for results in by_size if case in results)
+            ratio = growth.get((backend, case))
+            figure = f"p95 {figures} ms at {' / '.join(labels)}"
+            if ratio is not None:
+                figure += f"; ×{ratio} {span}"
+            if failures:
+                figure += f"; {failures} failed"
+            if timed < data["requests"]:
+                figure += f" (as few as {timed} requests: time budget)"
+            out.append(
+                (
+                    backend,
+                    f"list {case}",
+                    figure,
+                    f"p95 ≤ 50 ms at 1M; ≤ 2× {span}" if ratio else "p95 ≤ 50 ms",
+                )
+            )
+    return out
+
+
 def table(report: dict[str, Any]) -> str:
     lines = ["| backend | measure | figure | goal |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(report)]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows(report) + list_rows(report)]
     return "\n".join(lines)
 
 
@@ -114,6 +181,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     api.add_arguments(parser)
+    lists.add_arguments(parser, prefix="list-")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     missing = api.missing_tools()
@@ -123,12 +191,19 @@ def main() -> None:
     print(f"partnerhub bench — {header}", flush=True)
     report = api.run(args)
     report["header"] = header
+    failed = None
+    if args.list_sizes:
+        list_args = lists.options(args, "list_")
+        try:
+            report["lists"] = lists.as_json(lists.run(list_args), list_args)
+        except Exception as exc:  # the API figures are still worth their table
+            failed = f"bench/lists.py failed: {exc!r}"
+            report["lists_error"] = failed
     print(table(report), flush=True)
-    lists = HERE / "lists.py"
-    if lists.exists():
-        subprocess.run([sys.executable, str(lists)], check=False)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
+    if failed:
+        sys.exit(failed)
 
 
 if __name__ == "__main__":
