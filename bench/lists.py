@@ -18,7 +18,7 @@ case matched (``total_count``), the seeding times and the server's peak RSS (all
 largest. ``bench/run.py`` (``make bench``) runs it in-process and puts it in its one table.
 
     .venv/bin/python bench/lists.py [--sizes 10000,100000,1000000] [--backends sqlite,postgres]
-        [--requests 30] [--budget 60] [--others N] [--resellers N] [--transfers N] [--json]
+        [--requests 20] [--budget 15] [--others N] [--resellers N] [--transfers N] [--json]
 
 Everything it creates (scratch databases, temporary directories, the server process group) is removed at the
 end. Loopback only. The client runs on the same machine as the server and the database.
@@ -767,11 +767,11 @@ def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
         f"--{prefix}sizes", default=DEFAULT_SIZES, help=f"comma-separated customer counts ({DEFAULT_SIZES})"
     )
     parser.add_argument(f"--{prefix}backends", default="sqlite,postgres")
-    parser.add_argument(f"--{prefix}requests", type=int, default=30, help="timed requests per case")
+    parser.add_argument(f"--{prefix}requests", type=int, default=20, help="timed requests per case")
     parser.add_argument(
         f"--{prefix}budget",
         type=float,
-        default=60.0,
+        default=15.0,
         help=f"seconds per case after which a slow case stops (at least {MIN_TIMED} timed requests)",
     )
     parser.add_argument(

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,21 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def profile_summary(report: dict[str, Any], top: int = 8) -> str:
+    """The top of each py-spy profile (``bench/api.py --profile``): on-CPU frames, and partnerhub's own."""
+    lines = []
+    for backend in report["backends"]:
+        for run, summary in (backend.get("profiles") or {}).items():
+            if not summary:
+                continue
+            samples = summary["samples"]
+            lines.append(f"\nprofile: {backend['backend']}, {run} ({samples} samples, every worker)")
+            own = summary["partnerhub_inclusive_percent"][:top]
+            lines += [f"  self {pct:5.1f} %  {frame}" for frame, pct in summary["self_percent"][:top]]
+            lines += [f"  incl {pct:5.1f} %  {frame}" for frame, pct in own]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -189,7 +205,10 @@ def main() -> None:
         sys.exit("make bench needs: " + "; ".join(missing))
     header = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, {machine()}"
     print(f"partnerhub bench — {header}", flush=True)
-    report = api.run(args)
+    with tempfile.TemporaryDirectory(prefix="partnerhub-bench-profile-") as profiles:
+        if args.profile is None:  # make bench profiles the signed read and the funding run by default
+            args.profile = Path(profiles)
+        report = api.run(args)
     report["header"] = header
     failed = None
     if args.list_sizes:
@@ -200,6 +219,7 @@ def main() -> None:
             failed = f"bench/lists.py failed: {exc!r}"
             report["lists_error"] = failed
     print(table(report), flush=True)
+    print(profile_summary(report), flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     if failed:
