@@ -64,14 +64,16 @@ class PartnerRepository:
 
     def resellers(self, query: ResellerQuery, *, offset: int, limit: int) -> Sequence[Partner]:
         """The distributor's resellers, newest association first."""
-        statement = (
-            select(Partner)
+        order = (Partner.associated_on.desc(), Partner.id)
+        # The page's ids from the listing index first, so a deep page skips index entries, not table rows.
+        page = (
+            select(Partner.id)
             .where(*_reseller_conditions(query))
-            .order_by(Partner.associated_on.desc(), Partner.id)
+            .order_by(*order)
             .offset(offset)
             .limit(limit)
         )
-        return self.session.scalars(statement).all()
+        return self.session.scalars(select(Partner).where(Partner.id.in_(page)).order_by(*order)).all()
 
     def count_resellers(self, query: ResellerQuery) -> int:
         """Exact. Unfiltered or by association time only, it is read from ``list_day_counts`` plus the
