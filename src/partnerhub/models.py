@@ -9,6 +9,7 @@ from partnerhub.customers.models import Association, AssociationCount, Customer,
 from partnerhub.db.base import Base
 from partnerhub.idempotency.models import IdempotencyRecord
 from partnerhub.invitations.models import ResellerInvitation
+from partnerhub.kit.day_counts import ListDayCount
 from partnerhub.ledger.models import LedgerAccount, LedgerTransfer
 from partnerhub.notifications.models import Notification
 from partnerhub.ops.models import RateLimitWindow
@@ -38,6 +39,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerAccount",
     "LedgerTransfer",
+    "ListDayCount",
     "LoginThrottle",
     "Notification",
     "OutboxMessage",

@@ -10,6 +10,10 @@ query): no ``Seq Scan`` of a big table and no ``Sort`` under a ``Limit``.
 The one documented exception: the customer list's fuzzy filters (login name, real name, label) match anywhere,
 which no B-tree can seek, so they make one pass over customers (the login filter over its narrow index);
 the associations side must still be read through the listing index (bench/README.md, "lists.py").
+
+Counts read from ``list_day_counts`` (coupons, coupon and association records, resellers: unfiltered or by
+their time window only) are one statement: a primary-key range of it plus index-range counts of the window's
+partial edge days; the ", days" cases span whole days, so both parts show in the plan.
 """
 
 from __future__ import annotations
@@ -117,9 +121,11 @@ def _coupon_cases() -> dict[str, ListCall]:
         "coupons customer": coupons(customer_id=CUSTOMER),
         "coupons status": coupons(status=1),
         "coupons created": coupons(created=TimeRange(NOW - DAY, NOW)),
+        "coupons expires": coupons(expires=TimeRange(NOW - 10 * DAY, NOW + 10 * DAY)),
         "coupon records": records(),
         "coupon records customer": records(customer_id=CUSTOMER),
         "coupon records operated": records(operated=TimeRange(NOW - DAY, NOW)),
+        "coupon records operated, days": records(operated=TimeRange(NOW - 10 * DAY, NOW)),
     }
 
 
@@ -148,11 +154,13 @@ def _other_cases() -> dict[str, ListCall]:
         "association records": association_records(),
         "association records customer": association_records(customer_id=CUSTOMER),
         "association records range": association_records(start=NOW - DAY, end_before=NOW),
+        "association records range, days": association_records(start=NOW - 10 * DAY, end_before=NOW),
         "association requests": requests(),
         "association requests status": requests(status=RequestStatus.PENDING),
         "resellers": resellers(),
         "resellers account_name": resellers(account_name="abc"),
         "resellers associated_on": resellers(associated_from=NOW - DAY, associated_before=NOW),
+        "resellers associated_on, days": resellers(associated_from=NOW - 10 * DAY, associated_before=NOW),
         "quotas": lambda session: QuotaRepository(session).search(quota, offset=100, limit=10),
         "issued quotas": lambda session: QuotaRepository(session).search_issued(issued, offset=100, limit=10),
         "audit events": lambda session: (

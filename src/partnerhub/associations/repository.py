@@ -19,6 +19,7 @@ from partnerhub.associations.models import (
     RequestStatus,
 )
 from partnerhub.customers.models import Customer
+from partnerhub.kit.day_counts import Listing, Window, windowed_count
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,18 @@ class RecordRepository:
             conditions.append(record.operate_time >= query.start)
         if query.end_before is not None:
             conditions.append(record.operate_time < query.end_before)
-        total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
+        if query.customer_id is None and query.operation_type is None:
+            # Read from list_day_counts plus the partial days at the range's edges.
+            total = windowed_count(
+                self.session,
+                Listing.ASSOCIATION_RECORDS,
+                query.partner_id,
+                partner_column=record.partner_id,
+                column=record.operate_time,
+                window=Window(query.start, query.end_before, end_exclusive=True),
+            )
+        else:
+            total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
         order = (record.operate_time.desc(), record.id.desc())
         # The page's ids from the listing index first, so a deep page skips index entries, not joined rows.
         page = select(record.id).where(*conditions).order_by(*order).offset(offset).limit(limit)

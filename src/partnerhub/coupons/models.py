@@ -110,6 +110,9 @@ Index(
     Coupon.expire_time,
     Coupon.status,
 )
+# The coupon list's window is on expiry: list_day_counts (partnerhub.kit.day_counts) holds whole expiry days,
+# this index counts the partial days at the window's edges.
+Index("ix_coupons_partner_expiry", Coupon.partner_id, Coupon.expire_time)
 Index(
     "ix_coupon_records_partner_listing", CouponRecord.partner_id, CouponRecord.operation_time, CouponRecord.id
 )

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from partnerhub.coupons.models import Coupon, CouponRecord, CouponStatus
+from partnerhub.kit.day_counts import Listing, Window, unindexed, windowed_count
 from partnerhub.kit.params import TimeRange
 from partnerhub.quotas.repository import in_range
 
@@ -66,6 +67,29 @@ def _reads_as(
 _STATUS_UNINDEXED = Coupon.status + 0
 """The list's status filter, kept off the (status, expire_time) index: a page walks the listing index in
 order (partner, newest first) instead of sorting every coupon of that status."""
+
+
+def _only_expiry_filtered(query: CouponQuery) -> bool:
+    return (
+        not query.no_match
+        and not query.coupon_id
+        and query.customer_id is None
+        and query.coupon_type is None
+        and query.status is None
+        and query.created == TimeRange()
+        and query.effective == TimeRange()
+    )
+
+
+def _only_time_filtered(query: CouponRecordQuery) -> bool:
+    return (
+        query.operation_types is None
+        and query.quota_id is None
+        and query.quota_type is None
+        and query.coupon_ids is None
+        and query.customer_id is None
+        and query.result is None
+    )
 
 
 class CouponRepository:
@@ -137,7 +161,9 @@ class CouponRepository:
     def search(self, query: CouponQuery, *, offset: int, limit: int) -> tuple[int, Sequence[Coupon]]:
         conditions: list[ColumnElement[bool]] = [
             Coupon.partner_id == query.partner_id,
-            Coupon.expire_time >= query.oldest_expiry,
+            # The expiry window is kept off the (partner, expiry) index, which serves the count's edge days
+            # only: a page walks the listing index in order.
+            unindexed(Coupon.expire_time) >= query.oldest_expiry,
         ]
         if query.no_match:
             conditions.append(false())
@@ -151,13 +177,31 @@ class CouponRepository:
             conditions.append(_reads_as(query.status, query.now, _STATUS_UNINDEXED))
         conditions += in_range(Coupon.created_at, query.created)
         conditions += in_range(Coupon.effective_time, query.effective)
-        conditions += in_range(Coupon.expire_time, query.expires)
+        conditions += in_range(unindexed(Coupon.expire_time), query.expires)
         statement = select(Coupon).where(*conditions)
-        total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-        rows = self.session.scalars(
+        return self._count(query, statement), self._page(statement, offset=offset, limit=limit)
+
+    def _count(self, query: CouponQuery, statement: Select[Coupon]) -> int:
+        """Exact. Filtered by the mandatory expiry window (and an expiry range) only, it is read from
+        ``list_day_counts`` plus the partial days at the window's edges; else the matching index range."""
+        if _only_expiry_filtered(query):
+            begin = query.oldest_expiry
+            if query.expires.begin is not None:
+                begin = max(begin, query.expires.begin)
+            return windowed_count(
+                self.session,
+                Listing.COUPONS,
+                query.partner_id,
+                partner_column=Coupon.partner_id,
+                column=Coupon.expire_time,
+                window=Window(begin, query.expires.end),
+            )
+        return int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+    def _page(self, statement: Select[Coupon], *, offset: int, limit: int) -> Sequence[Coupon]:
+        return self.session.scalars(
             statement.order_by(Coupon.created_at.desc(), Coupon.id).offset(offset).limit(limit)
         ).all()
-        return total, rows
 
 
 class CouponRecordRepository:
@@ -189,7 +233,18 @@ class CouponRecordRepository:
             conditions.append(record.result == query.result)
         conditions += in_range(record.operation_time, query.operated)
         statement = select(record).where(*conditions)
-        total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+        if _only_time_filtered(query):
+            # Read from list_day_counts plus the partial days at the range's edges.
+            total = windowed_count(
+                self.session,
+                Listing.COUPON_RECORDS,
+                query.partner_id,
+                partner_column=record.partner_id,
+                column=record.operation_time,
+                window=Window(query.operated.begin, query.operated.end),
+            )
+        else:
+            total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
         rows = self.session.scalars(
             statement.order_by(record.operation_time.desc(), record.id.desc()).offset(offset).limit(limit)
         ).all()

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
+from partnerhub.kit.day_counts import Listing, Window, windowed_count
 from partnerhub.partners.models import AccessKey, Partner
 
 
@@ -63,16 +64,29 @@ class PartnerRepository:
 
     def resellers(self, query: ResellerQuery, *, offset: int, limit: int) -> Sequence[Partner]:
         """The distributor's resellers, newest association first."""
-        statement = (
-            select(Partner)
+        order = (Partner.associated_on.desc(), Partner.id)
+        # The page's ids from the listing index first, so a deep page skips index entries, not table rows.
+        page = (
+            select(Partner.id)
             .where(*_reseller_conditions(query))
-            .order_by(Partner.associated_on.desc(), Partner.id)
+            .order_by(*order)
             .offset(offset)
             .limit(limit)
         )
-        return self.session.scalars(statement).all()
+        return self.session.scalars(select(Partner).where(Partner.id.in_(page)).order_by(*order)).all()
 
     def count_resellers(self, query: ResellerQuery) -> int:
+        """Exact. Unfiltered or by association time only, it is read from ``list_day_counts`` plus the
+        partial days at the range's edges; other filters count the matching index range."""
+        if not query.account_name and not query.reseller_id:
+            return windowed_count(
+                self.session,
+                Listing.RESELLERS,
+                query.distributor_id,
+                partner_column=Partner.parent_id,
+                column=Partner.associated_on,
+                window=Window(query.associated_from, query.associated_before, end_exclusive=True),
+            )
         return int(
             self.session.scalar(select(func.count()).select_from(Partner).where(*_reseller_conditions(query)))
             or 0
