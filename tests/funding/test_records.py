@@ -17,7 +17,12 @@ from huaweicloudsdkbss.v2 import (
     QueryCustomersBalancesReq,
 )
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from sqlalchemy import or_, select
 
+from partnerhub.db.session import session_scope
+from partnerhub.funding.repository import FundingRecordsRepository, TransferFilter
+from partnerhub.ledger.accounts import partner_cash
+from partnerhub.ledger.models import LedgerTransfer
 from tests.funding.helpers import fund_request, reclaim_request, reseller_fund_request, top_up
 from tests.support import Env, PartnerHandle, bss_client, make_customer, make_partner
 
@@ -243,3 +248,40 @@ def test_distributor_sees_reseller_fundings_and_reseller_books(env: Env) -> None
             ListPartnerBalancesRequest(indirect_partner_id=reseller.id)
         )
     assert raised.value.error_code == "CBC.99000037"
+
+
+def test_account_change_pages_merge_both_sides_in_order(env: Env) -> None:
+    """Every page of the account's transfers, debits and credits merged newest first (ties at the same
+    moment by insertion order), equals the same slice of a naive sort of all of them."""
+    env.clock.set(START)
+    partner = make_partner(env, "solution_provider")
+    customers = [make_customer(env, partner) for _ in range(3)]
+    top_up(env, partner, "100")
+    client = bss_client(env, partner)
+    for round_ in range(4):
+        for customer in customers:
+            client.update_customer_account_amount(fund_request(customer, 2))
+            if round_ % 2:
+                client.reclaim_to_partner_account(reclaim_request(customer, 1))
+        if round_ != 1:  # two rounds share one moment: the order falls back to insertion order
+            env.clock.advance(60)
+    account = partner_cash(partner.id).id
+    with session_scope(env.ctx.sessions) as session:
+        naive = list(
+            session.scalars(
+                select(LedgerTransfer.transaction_id)
+                .where(
+                    or_(
+                        LedgerTransfer.debit_account_id == account,
+                        LedgerTransfer.credit_account_id == account,
+                    )
+                )
+                .order_by(LedgerTransfer.created_at.desc(), LedgerTransfer.id.desc())
+            )
+        )
+        records = FundingRecordsRepository(session)
+        window = TransferFilter(begin=START - timedelta(days=1), end=START + timedelta(days=1))
+        for offset in range(0, len(naive) + 2):
+            total, views = records.account_changes(account, window, offset=offset, limit=4)
+            assert total == len(naive) == 19
+            assert [view.transaction_id for view in views] == naive[offset : offset + 4]

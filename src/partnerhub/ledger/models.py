@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.db.base import Base, UTCDateTime
@@ -41,7 +50,13 @@ class LedgerAccount(Base):
 
 class LedgerTransfer(Base):
     __tablename__ = "ledger_transfers"
-    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        # An account's transfers in time order, one index per side (the account-change records list reads
+        # each side as one range and merges them; ledger verify groups by each side).
+        Index("ix_ledger_transfers_debit_time", "debit_account_id", "created_at", "id"),
+        Index("ix_ledger_transfers_credit_time", "credit_account_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(_SEQUENCE, primary_key=True, autoincrement=True)
     """Insertion order; ties in ``created_at`` are broken by it."""
@@ -49,8 +64,8 @@ class LedgerTransfer(Base):
     """The readable id the API returns (``AD…`` adjust, ``RE…`` reclaim, ``RC…`` top-up)."""
     kind: Mapped[str] = mapped_column(String(32), index=True)
     asset: Mapped[str] = mapped_column(String(16))
-    debit_account_id: Mapped[str] = mapped_column(ForeignKey("ledger_accounts.id"), index=True)
-    credit_account_id: Mapped[str] = mapped_column(ForeignKey("ledger_accounts.id"), index=True)
+    debit_account_id: Mapped[str] = mapped_column(ForeignKey("ledger_accounts.id"))
+    credit_account_id: Mapped[str] = mapped_column(ForeignKey("ledger_accounts.id"))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     debit_balance_after: Mapped[int] = mapped_column(BigInteger)
     credit_balance_after: Mapped[int] = mapped_column(BigInteger)
