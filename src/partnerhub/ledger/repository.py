@@ -65,24 +65,9 @@ class LedgerRepository:
             self.session.scalars(select(LedgerAccount.id).where(LedgerAccount.id.in_(list(account_ids))))
         )
 
-    def create_if_missing(self, key: AccountKey, now: datetime) -> None:
-        """Insert the account with balance 0 unless it exists; concurrent creators do not collide."""
-        values = {
-            "id": key.id,
-            "owner_kind": key.owner_kind.value,
-            "owner_id": key.owner_id,
-            "purpose": key.purpose.value,
-            "asset": key.asset.value,
-            "balance_minor": 0,
-            "may_go_negative": key.may_go_negative,
-            "created_at": now,
-        }
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(insert(LedgerAccount).values(**values).on_conflict_do_nothing())
-
     def create_missing(self, keys: Iterable[AccountKey], now: datetime) -> None:
-        """``create_if_missing`` for many accounts in one multi-row statement (in lock order)."""
+        """Insert the accounts with balance 0 unless they exist, in one multi-row statement (in lock order);
+        concurrent creators do not collide."""
         rows = [
             {
                 "id": key.id,
