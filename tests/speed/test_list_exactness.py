@@ -35,6 +35,7 @@ from partnerhub.coupons.repository import (
 from partnerhub.customers.models import Association, AssociationCount, Customer
 from partnerhub.customers.repository import CustomerQuery, CustomerRepository
 from partnerhub.db.session import session_scope
+from partnerhub.kit import day_counts
 from partnerhub.kit.day_counts import DAY, NULL_DAY, ListDayCount, Listing, day_of
 from partnerhub.kit.ids import new_id
 from partnerhub.kit.params import TimeRange
@@ -508,3 +509,66 @@ def test_list_day_counts_stay_exact_through_every_kind_of_write(clean: AppContex
         lists.bulk(session, 7)
     with session_scope(ctx.sessions) as session:
         _assert_lists_exact(session, lists.partner)
+
+
+# --- Deep pages skip whole days by their counts (DayCounted.seek) and still return the walked page ---
+
+
+def _pages(session: Session, partner: str) -> list[tuple[object, ...]]:
+    """Every window's pages at many offsets of the coupon-record, association-record and reseller lists."""
+    pages: list[tuple[object, ...]] = []
+    for begin in BEGINS:
+        for end in ENDS:
+            for offset in range(0, 40, 3):
+                records = CouponRecordQuery(partner_id=partner, operated=TimeRange(begin, end))
+                rows = CouponRecordRepository(session).search(records, offset=offset, limit=4)[1]
+                pages.append(("coupon records", begin, end, offset, [row.id for row in rows]))
+                history = RecordQuery(partner_id=partner, start=begin, end_before=end)
+                found = RecordRepository(session).search(history, offset=offset, limit=4)[1]
+                pages.append(("association records", begin, end, offset, [row.record.id for row in found]))
+                resellers = ResellerQuery(
+                    distributor_id=partner, associated_from=begin, associated_before=end
+                )
+                partners = PartnerRepository(session).resellers(resellers, offset=offset, limit=4)
+                pages.append(("resellers", begin, end, offset, [row.id for row in partners]))
+    return pages
+
+
+def test_deep_pages_that_skip_days_equal_the_walked_pages(
+    clean: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = clean
+    with session_scope(ctx.sessions) as session:
+        lists = _setup_lists(session, ctx)
+        lists.bulk(session, 40)
+        for _ in range(3):
+            lists.single(session)
+        resellers = list(
+            session.scalars(select(Partner.id).where(Partner.parent_id == lists.partner).order_by(Partner.id))
+        )
+        # Rows without a time (first on PostgreSQL, last on SQLite when descending) and ties across a day.
+        session.execute(update(Partner).where(Partner.id.in_(resellers[:2])).values(associated_on=None))
+        session.execute(
+            update(AssociationRecord)
+            .where(AssociationRecord.partner_id == lists.partner, AssociationRecord.id % 4 == 0)
+            .values(operate_time=DAY0 + 2 * DAY)
+        )
+    with ctx.sessions() as session:
+        monkeypatch.setattr(day_counts, "SEEK_FROM", 10**9)
+        walked = _pages(session, lists.partner)
+        monkeypatch.setattr(day_counts, "SEEK_FROM", 0)
+        bounded: list[datetime] = []
+        seek = day_counts.DayCounted.seek
+
+        def spied(self: day_counts.DayCounted, session: Session, offset: int) -> day_counts.Seek:
+            found = seek(self, session, offset)
+            if found.before is not None:
+                bounded.append(found.before)
+            return found
+
+        monkeypatch.setattr(day_counts.DayCounted, "seek", spied)
+        sought = _pages(session, lists.partner)
+    assert sum(1 for page in walked if page[-1]) > len(walked) // 4  # many pages hold rows
+    assert len(bounded) > len(walked) // 4  # and many of them skipped days
+    for walked_page, sought_page in zip(walked, sought, strict=True):
+        assert sought_page == walked_page

@@ -19,7 +19,7 @@ from partnerhub.associations.models import (
     RequestStatus,
 )
 from partnerhub.customers.models import Customer
-from partnerhub.kit.day_counts import Listing, Window, windowed_count
+from partnerhub.kit.day_counts import DayCounted, Listing, Seek, Window
 
 
 @dataclass(frozen=True)
@@ -185,21 +185,29 @@ class RecordRepository:
             conditions.append(record.operate_time >= query.start)
         if query.end_before is not None:
             conditions.append(record.operate_time < query.end_before)
+        seek = Seek(None, offset)
         if query.customer_id is None and query.operation_type is None:
-            # Read from list_day_counts plus the partial days at the range's edges.
-            total = windowed_count(
-                self.session,
+            # Read from list_day_counts plus the partial days at the range's edges; a deep page skips days.
+            counted = DayCounted(
                 Listing.ASSOCIATION_RECORDS,
                 query.partner_id,
-                partner_column=record.partner_id,
-                column=record.operate_time,
-                window=Window(query.start, query.end_before, end_exclusive=True),
+                record.partner_id,
+                record.operate_time,
+                Window(query.start, query.end_before, end_exclusive=True),
             )
+            total = counted.count(self.session)
+            seek = counted.seek(self.session, offset)
         else:
             total = int(self.session.scalar(select(func.count()).select_from(record).where(*conditions)) or 0)
         order = (record.operate_time.desc(), record.id.desc())
         # The page's ids from the listing index first, so a deep page skips index entries, not joined rows.
-        page = select(record.id).where(*conditions).order_by(*order).offset(offset).limit(limit)
+        page = (
+            select(record.id)
+            .where(*conditions, *seek.bound(record.operate_time))
+            .order_by(*order)
+            .offset(seek.offset)
+            .limit(limit)
+        )
         statement = (
             select(record, Customer.domain_name, AssociationRequest)
             .join(Customer, Customer.id == record.customer_id)

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, 
 from sqlalchemy.orm import Session
 
 from partnerhub.coupons.models import Coupon, CouponRecord, CouponStatus
-from partnerhub.kit.day_counts import Listing, Window, unindexed, windowed_count
+from partnerhub.kit.day_counts import DayCounted, Listing, Seek, Window, unindexed
 from partnerhub.kit.params import TimeRange
 from partnerhub.quotas.repository import in_range
 
@@ -188,20 +188,21 @@ class CouponRepository:
             begin = query.oldest_expiry
             if query.expires.begin is not None:
                 begin = max(begin, query.expires.begin)
-            return windowed_count(
-                self.session,
+            return DayCounted(
                 Listing.COUPONS,
                 query.partner_id,
-                partner_column=Coupon.partner_id,
-                column=Coupon.expire_time,
-                window=Window(begin, query.expires.end),
-            )
+                Coupon.partner_id,
+                Coupon.expire_time,
+                Window(begin, query.expires.end),
+            ).count(self.session)
         return int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
 
     def _page(self, statement: Select[Coupon], *, offset: int, limit: int) -> Sequence[Coupon]:
-        return self.session.scalars(
-            statement.order_by(Coupon.created_at.desc(), Coupon.id).offset(offset).limit(limit)
-        ).all()
+        order = (Coupon.created_at.desc(), Coupon.id)
+        # The page's ids from the listing index first (it carries the expiry the window filters on), so a
+        # deep page skips index entries, not table rows.
+        page = statement.with_only_columns(Coupon.id).order_by(*order).offset(offset).limit(limit)
+        return self.session.scalars(select(Coupon).where(Coupon.id.in_(page)).order_by(*order)).all()
 
 
 class CouponRecordRepository:
@@ -233,19 +234,24 @@ class CouponRecordRepository:
             conditions.append(record.result == query.result)
         conditions += in_range(record.operation_time, query.operated)
         statement = select(record).where(*conditions)
+        seek = Seek(None, offset)
         if _only_time_filtered(query):
-            # Read from list_day_counts plus the partial days at the range's edges.
-            total = windowed_count(
-                self.session,
+            # Read from list_day_counts plus the partial days at the range's edges; a deep page skips days.
+            counted = DayCounted(
                 Listing.COUPON_RECORDS,
                 query.partner_id,
-                partner_column=record.partner_id,
-                column=record.operation_time,
-                window=Window(query.operated.begin, query.operated.end),
+                record.partner_id,
+                record.operation_time,
+                Window(query.operated.begin, query.operated.end),
             )
+            total = counted.count(self.session)
+            seek = counted.seek(self.session, offset)
         else:
             total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
         rows = self.session.scalars(
-            statement.order_by(record.operation_time.desc(), record.id.desc()).offset(offset).limit(limit)
+            statement.where(*seek.bound(record.operation_time))
+            .order_by(record.operation_time.desc(), record.id.desc())
+            .offset(seek.offset)
+            .limit(limit)
         ).all()
         return total, rows

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
-from partnerhub.kit.day_counts import Listing, Window, windowed_count
+from partnerhub.kit.day_counts import DayCounted, Listing, Seek, Window
 from partnerhub.partners.models import AccessKey, Partner
 
 
@@ -65,12 +65,14 @@ class PartnerRepository:
     def resellers(self, query: ResellerQuery, *, offset: int, limit: int) -> Sequence[Partner]:
         """The distributor's resellers, newest association first."""
         order = (Partner.associated_on.desc(), Partner.id)
+        counted = _day_counted(query)
+        seek = Seek(None, offset) if counted is None else counted.seek(self.session, offset)
         # The page's ids from the listing index first, so a deep page skips index entries, not table rows.
         page = (
             select(Partner.id)
-            .where(*_reseller_conditions(query))
+            .where(*_reseller_conditions(query), *seek.bound(Partner.associated_on))
             .order_by(*order)
-            .offset(offset)
+            .offset(seek.offset)
             .limit(limit)
         )
         return self.session.scalars(select(Partner).where(Partner.id.in_(page)).order_by(*order)).all()
@@ -78,15 +80,9 @@ class PartnerRepository:
     def count_resellers(self, query: ResellerQuery) -> int:
         """Exact. Unfiltered or by association time only, it is read from ``list_day_counts`` plus the
         partial days at the range's edges; other filters count the matching index range."""
-        if not query.account_name and not query.reseller_id:
-            return windowed_count(
-                self.session,
-                Listing.RESELLERS,
-                query.distributor_id,
-                partner_column=Partner.parent_id,
-                column=Partner.associated_on,
-                window=Window(query.associated_from, query.associated_before, end_exclusive=True),
-            )
+        counted = _day_counted(query)
+        if counted is not None:
+            return counted.count(self.session)
         return int(
             self.session.scalar(select(func.count()).select_from(Partner).where(*_reseller_conditions(query)))
             or 0
@@ -118,6 +114,19 @@ class AccessKeyRepository:
     def add(self, key: AccessKey) -> None:
         self.session.add(key)
         self.session.flush()
+
+
+def _day_counted(query: ResellerQuery) -> DayCounted | None:
+    """The list as ``list_day_counts`` counts it, when only its time window filters it."""
+    if query.account_name or query.reseller_id:
+        return None
+    return DayCounted(
+        Listing.RESELLERS,
+        query.distributor_id,
+        Partner.parent_id,
+        Partner.associated_on,
+        Window(query.associated_from, query.associated_before, end_exclusive=True),
+    )
 
 
 def _reseller_conditions(query: ResellerQuery) -> list[ColumnElement[bool]]:
