@@ -572,3 +572,42 @@ def test_deep_pages_that_skip_days_equal_the_walked_pages(
     assert len(bounded) > len(walked) // 4  # and many of them skipped days
     for walked_page, sought_page in zip(walked, sought, strict=True):
         assert sought_page == walked_page
+
+
+def test_a_fuzzy_page_whose_matches_are_all_old_falls_back_from_the_bounded_walk(
+    clean: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matches need not be spread evenly: here they are the oldest 100 of 3,000. The walk the share of
+    matches predicts finds none of them among the newest entries it may check, so the page comes from one
+    pass over customers instead, and is the same page; an even spread fills the page from the walk."""
+    ctx = clean
+    with session_scope(ctx.sessions) as session:
+        partner = _partner(session, ctx)
+        CustomerRepository(session).bulk_insert(*_rows(partner, 3000, first=0))
+    walks: list[tuple[int, int]] = []
+    walked = CustomerRepository._walked_ids
+
+    def spied(
+        self: CustomerRepository, query: CustomerQuery, offset: int, limit: int, budget: int
+    ) -> tuple[list[str], bool]:
+        found, whole = walked(self, query, offset, limit, budget)
+        walks.append((budget, len(found)))
+        return found, whole
+
+    monkeypatch.setattr(CustomerRepository, "_walked_ids", spied)
+    with ctx.sessions() as session:
+        repository = CustomerRepository(session)
+        # The oldest 100 (exact-00000 … exact-00099); all; logins with a 5, spread over every age.
+        for needle, walk_fills_the_page in (("exact-000", False), ("exact-0", True), ("5", True)):
+            query = CustomerQuery(partner_id=partner, account_name=needle)
+            expected = _naive_ids(session, query)
+            assert repository.count_for_partner(query) == len(expected)
+            for offset in (0, 40, len(expected) - 5):
+                walks.clear()
+                page = repository.list_for_partner(query, offset=offset, limit=10, matching=len(expected))
+                assert [row.customer.id for row in page] == expected[offset : offset + 10], (needle, offset)
+                assert walks, needle  # the share of matches predicted a short walk every time
+                if offset == 0:
+                    budget, found = walks[0]
+                    assert budget < 3000, needle
+                    assert (found == 10) is walk_fills_the_page, (needle, walks)

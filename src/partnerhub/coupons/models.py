@@ -66,7 +66,7 @@ class Coupon(Base):
     """Seen only by the issuing partner (never by the customer)."""
     reclaimed_minor: Mapped[int | None] = mapped_column(BigInteger)
     """What a reclaim actually took back (the remaining balance at that moment)."""
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reclaimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -97,7 +97,7 @@ class CouponRecord(Base):
     result: Mapped[int] = mapped_column(Integer)
     operator: Mapped[str] = mapped_column(String(64))
     remark: Mapped[str | None] = mapped_column(String(512))
-    operation_time: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    operation_time: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # List orders as indexes (issue 12): a page is an index range read in order, its count an index range.

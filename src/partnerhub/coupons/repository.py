@@ -248,10 +248,14 @@ class CouponRecordRepository:
             seek = counted.seek(self.session, offset)
         else:
             total = int(self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-        rows = self.session.scalars(
-            statement.where(*seek.bound(record.operation_time))
-            .order_by(record.operation_time.desc(), record.id.desc())
+        order = (record.operation_time.desc(), record.id.desc())
+        # The page's ids from the listing index first, so a deep page skips index entries, not table rows.
+        page = (
+            statement.with_only_columns(record.id)
+            .where(*seek.bound(record.operation_time))
+            .order_by(*order)
             .offset(seek.offset)
             .limit(limit)
-        ).all()
+        )
+        rows = self.session.scalars(select(record).where(record.id.in_(page)).order_by(*order)).all()
         return total, rows

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Result, and_, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Result,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from partnerhub.customers.models import (
@@ -17,6 +29,9 @@ from partnerhub.customers.models import (
     Customer,
     CustomerFreezeEvent,
 )
+
+_LISTING_ORDER = (Association.associated_on.desc(), Association.active_customer_id)
+"""The customer list's order: newest association first, ties by customer id (the listing index's order)."""
 
 _SHORT_WALK = 20_000
 """How many of the partner's customers a fuzzy-filtered page may expect to check one by one (random row
@@ -96,41 +111,82 @@ class CustomerRepository:
 
         Two steps, so a deep page stays an index walk: the page's customer ids come from the listing index
         in its order, then only those rows are read. ``matching`` (the filtered count, when the caller has
-        it) chooses how a fuzzy filter finds the ids: walking the listing index and checking customers one
-        by one stops early when many match; when few do, one pass over customers gives the matching ids.
+        it) chooses how a fuzzy filter finds the ids: when many match, walking the listing index and
+        checking customers one by one fills the page early; the walk reads at most a few times the entries
+        the share of matches predicts, since matches need not be spread evenly (all among the oldest, say).
+        When few match, or the bounded walk came up short, one pass over customers gives the matching ids.
         """
         if matching is not None and offset >= matching:
             return []
-        order = (Association.associated_on.desc(), Association.active_customer_id)
-        keys = select(Association.active_customer_id)
-        if (
-            _filters_customers(query)
-            and matching is not None
-            and self._walk_is_short(query, offset, limit, matching)
-        ):
-            keys = keys.join(Customer, Customer.id == Association.active_customer_id).where(
-                *self._association_conditions(query), *self._customer_conditions(query)
-            )
-        else:
-            keys = keys.where(*self._conditions(query))
-        page = keys.order_by(*order).offset(offset).limit(limit)
+        if _filters_customers(query) and matching is not None:
+            budget = self._walk_budget(query, offset, limit, matching)
+            if budget is not None:
+                walked, whole = self._walked_ids(query, offset, limit, budget)
+                if whole or len(walked) == min(limit, matching - offset):
+                    return self._rows(walked)
+        keys = (
+            select(Association.active_customer_id)
+            .where(*self._conditions(query))
+            .order_by(*_LISTING_ORDER)
+            .offset(offset)
+            .limit(limit)
+        )
+        return self._rows(keys)
+
+    def _walk_budget(self, query: CustomerQuery, offset: int, limit: int, matching: int) -> int | None:
+        """How many of the partner's listing entries a walk for this page may check (None: walking is not
+        expected to be short): four times what the share of matching customers predicts, at most
+        ``_SHORT_WALK``."""
+        of_partner = self.count_for_partner(
+            CustomerQuery(partner_id=query.partner_id, association_type=query.association_type)
+        )
+        expected = -(-(offset + limit) * of_partner // max(matching, 1))
+        if expected > _SHORT_WALK:
+            return None
+        return min(_SHORT_WALK, max(4 * expected, 1_000))
+
+    def _walked_ids(
+        self, query: CustomerQuery, offset: int, limit: int, budget: int
+    ) -> tuple[list[str], bool]:
+        """The page's ids among the first ``budget`` entries of the partner's listing index, and whether
+        those were all of its entries (then the page is final whatever it holds).
+
+        The bound is the ``budget``-th entry (an index-only walk), so the walk itself stays in index order
+        and stops there: a range on the association time plus the tie-break on the customer id."""
+        conditions = self._association_conditions(query)
+        last = self.session.execute(
+            select(Association.associated_on, Association.active_customer_id)
+            .where(*conditions)
+            .order_by(*_LISTING_ORDER)
+            .offset(budget - 1)
+            .limit(1)
+        ).first()
+        if last is not None:
+            on, customer_id = last
+            conditions += [
+                Association.associated_on >= on,
+                or_(Association.associated_on > on, Association.active_customer_id <= customer_id),
+            ]
+        statement = (
+            select(Association.active_customer_id)
+            .join(Customer, Customer.id == Association.active_customer_id)
+            .where(*conditions, *self._customer_conditions(query))
+            .order_by(*_LISTING_ORDER)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [str(customer_id) for customer_id in self.session.scalars(statement)], last is None
+
+    def _rows(self, ids: Select[Any] | list[str]) -> list[ListedCustomer]:
         statement = (
             select(Customer, Association)
             .join(Association, Association.active_customer_id == Customer.id)
-            .where(Association.active_customer_id.in_(page))
-            .order_by(*order)
+            .where(Association.active_customer_id.in_(ids))
+            .order_by(*_LISTING_ORDER)
         )
         return [
             ListedCustomer(customer, association) for customer, association in self.session.execute(statement)
         ]
-
-    def _walk_is_short(self, query: CustomerQuery, offset: int, limit: int, matching: int) -> bool:
-        """Whether walking the partner's list until the page is full reads few customers (an estimate from
-        the share of the partner's customers that match)."""
-        of_partner = self.count_for_partner(
-            CustomerQuery(partner_id=query.partner_id, association_type=query.association_type)
-        )
-        return (offset + limit) * of_partner <= _SHORT_WALK * max(matching, 1)
 
     def count_for_partner(self, query: CustomerQuery) -> int:
         """Exact. Without filters, or by association type only, it is read from ``association_counts`` (kept
