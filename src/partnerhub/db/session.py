@@ -26,7 +26,8 @@ _HOLDS_LOCK = "partnerhub_holds_write_lock"
 READ_ONLY = "partnerhub_read_only"
 """Execution option of a transaction that only reads: on SQLite it begins DEFERRED, without the write lock."""
 REQUEST_THREADS = 40
-"""anyio's default worker threads, which run FastAPI's sync dependencies and handlers."""
+"""Threads that run requests' blocking work: the API's request threads (``http/request_threads.py``), and
+anyio's default worker threads, which run the console's sync dependencies and handlers."""
 log = logging.getLogger("partnerhub.db")
 
 

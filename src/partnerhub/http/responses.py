@@ -18,10 +18,12 @@ import orjson
 import simplejson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette._utils import is_async_callable
 from starlette.responses import JSONResponse
 
 from partnerhub.errors import ApiError
 from partnerhub.http.bodies import is_json_media_type, parse_json, screen, screen_query
+from partnerhub.http.request_threads import in_request_thread
 
 
 class ApiJSONResponse(JSONResponse):
@@ -61,17 +63,20 @@ class ApiRoute(APIRoute):
     """Route class for every API route: bodies parsed and screened by ``http/bodies.py`` before the handler.
 
     A route that takes a JSON body refuses any other media type with 415 naming it, instead of a confusing
-    "Input should be a valid dictionary".
+    "Input should be a valid dictionary". A plain ``def`` handler runs with its dependencies in one request
+    thread (``http/request_threads.py``), not one thread hop per dependency.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         takes_body = self.body_field is not None
+        blocking = not is_async_callable(self.endpoint)
 
         async def decimal_handler(request: Request) -> Response:
             decimal_request = DecimalJSONRequest(request.scope, request.receive)
             screen_query(decimal_request.query_params.multi_items())
-            if takes_body and await decimal_request.body():
+            body = await decimal_request.body()  # here, on the server's loop: a request thread never receives
+            if takes_body and body:
                 content_type = decimal_request.headers.get("content-type")
                 if not is_json_media_type(content_type):
                     raise ApiError(
@@ -82,6 +87,8 @@ class ApiRoute(APIRoute):
                     )
                 with suppress(json.JSONDecodeError):  # FastAPI answers a malformed body itself
                     screen(await decimal_request.json())
+            if blocking:
+                return await in_request_thread(handler, decimal_request)
             return await handler(decimal_request)
 
         return decimal_handler
