@@ -55,11 +55,16 @@ class _ThreadLoop:
 
 def _request_pool() -> ThreadPoolExecutor:
     global _pool
-    with _pool_lock:
-        if _pool is None:
-            _install_inline_runner()
-            _pool = ThreadPoolExecutor(max_workers=REQUEST_THREADS, thread_name_prefix="partnerhub-request")
-        return _pool
+    pool = _pool
+    if pool is None:  # only the first request takes the lock
+        with _pool_lock:
+            if _pool is None:
+                _install_inline_runner()
+                _pool = ThreadPoolExecutor(
+                    max_workers=REQUEST_THREADS, thread_name_prefix="partnerhub-request"
+                )
+            pool = _pool
+    return pool
 
 
 _original_run_sync = anyio.to_thread.run_sync
